@@ -1,0 +1,244 @@
+//! Command-line arguments: clap types only. Doc comments are the help text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// whet treats prompts as production code: versioned, linted, released,
+/// labelled and rolled back like any other code.
+///
+/// Start with `whet init`, then `whet prompt lint` and `whet prompt render`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "whet",
+    version,
+    about,
+    long_about,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Project directory (default: the nearest parent holding whet.toml).
+    #[arg(
+        short = 'C',
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "WHET_PROJECT"
+    )]
+    pub project: Option<PathBuf>,
+    /// When to use colours (NO_COLOR is respected).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Log what whet does to stderr (repeat for more; or set WHET_LOG).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a working project: whet.toml, example prompts, a partial, a dataset.
+    Init(InitArgs),
+    /// Lint, render, release, label and roll back prompts.
+    #[command(subcommand)]
+    Prompt(PromptCommand),
+    /// Print a shell completion script, e.g. `whet completions bash > /etc/bash_completion.d/whet`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the project (default: the current directory).
+    pub dir: Option<PathBuf>,
+    /// Project name (default: the directory's name).
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PromptCommand {
+    /// Check prompt files, whet.toml and releases; exit 1 on errors.
+    Lint(LintArgs),
+    /// Render a prompt's messages with variables.
+    Render(RenderArgs),
+    /// List prompts with their latest release and labels.
+    List(JsonArg),
+    /// Show a prompt's metadata and templates.
+    Show(ShowArgs),
+    /// Show a prompt's releases and label history.
+    Log(LogArgs),
+    /// Unified diff of two prompt versions (templates, params, schema, tools).
+    Diff(DiffArgs),
+    /// Record an immutable release of the working copy.
+    Release(ReleaseArgs),
+    /// Point a label (production, staging, ...) at a released version.
+    Label(LabelArgs),
+    /// Move a label back to the version it pointed to before its last move.
+    Rollback(RollbackArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Prompt files or folders (default: the whole project).
+    pub paths: Vec<PathBuf>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// NAME (working copy), NAME@VERSION or NAME:LABEL.
+    #[arg(value_name = "PROMPT")]
+    pub prompt: String,
+    /// A variable, `key=value`; numbers, bools and JSON lists/objects follow the declared type.
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    pub vars: Vec<String>,
+    /// A JSON or YAML file with one object of variables (--var wins on conflicts).
+    #[arg(long, value_name = "FILE")]
+    pub vars_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// NAME, NAME@VERSION or NAME:LABEL.
+    #[arg(value_name = "PROMPT")]
+    pub prompt: String,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The prompt's name.
+    pub name: String,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old side: NAME, NAME@VERSION or NAME:LABEL.
+    pub from: String,
+    /// The new side (default: the working copy of the same prompt).
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BumpArg {
+    Patch,
+    Minor,
+    Major,
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// The prompt's name.
+    pub name: String,
+    /// Which part of the version to bump.
+    #[arg(
+        long,
+        value_enum,
+        required_unless_present = "set_version",
+        conflicts_with = "set_version"
+    )]
+    pub bump: Option<BumpArg>,
+    /// An exact version instead of a bump; must be above the latest.
+    #[arg(long, value_name = "X.Y.Z")]
+    pub set_version: Option<semver::Version>,
+    /// Why this release exists (goes into the changelog).
+    #[arg(short, long)]
+    pub message: String,
+    /// Author (default: git's user.name and user.email).
+    #[arg(long, env = "WHET_AUTHOR")]
+    pub author: Option<String>,
+    /// Evidence for the release: an eval run id or a link.
+    #[arg(long)]
+    pub evidence: Option<String>,
+    /// Inside a git repository, do not commit the release files or tag the commit.
+    #[arg(long)]
+    pub no_git: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// The prompt's name.
+    pub name: String,
+    /// The label, e.g. production or staging.
+    pub label: String,
+    /// A released version.
+    #[arg(value_name = "VERSION")]
+    pub target: semver::Version,
+    /// Why the label moves (recorded in the history).
+    #[arg(short, long)]
+    pub message: Option<String>,
+    /// Confirm moving a protected label.
+    #[arg(long)]
+    pub yes: bool,
+    /// Who moves it (default: git's user.name and user.email).
+    #[arg(long, env = "WHET_AUTHOR")]
+    pub author: Option<String>,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The prompt's name.
+    pub name: String,
+    /// The label to move back.
+    pub label: String,
+    /// Why (recorded in the history).
+    #[arg(short, long)]
+    pub message: Option<String>,
+    /// Confirm moving a protected label.
+    #[arg(long)]
+    pub yes: bool,
+    /// Who rolls back (default: git's user.name and user.email).
+    #[arg(long, env = "WHET_AUTHOR")]
+    pub author: Option<String>,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,17 @@
+//! One module per command. Each takes its arguments and a [`Printer`](crate::printer::Printer)
+//! and returns an [`ExitStatus`](crate::ExitStatus).
+
+pub mod init;
+pub mod prompt;
+
+use crate::args::GlobalArgs;
+use whet_registry::{Project, RegistryError};
+
+/// The project named by `--project`, or the nearest one above the current directory.
+pub fn project(global: &GlobalArgs) -> Result<Project, RegistryError> {
+    let start = match &global.project {
+        Some(p) => p.clone(),
+        None => std::env::current_dir()?,
+    };
+    Project::discover(&start)
+}
