@@ -103,9 +103,15 @@ fn check_message(
             return;
         }
     }
+    let mut walk = IncludeWalk {
+        sources,
+        partials,
+        used,
+        diags,
+        stack: Vec::new(),
+    };
     for inc in template::includes(&m.content) {
-        let span = m.origin.map(inc.range.clone());
-        resolve_include(file, span, &inc, sources, partials, used, diags, 0);
+        walk.visit(file, m.origin.map(inc.range.clone()), &inc);
     }
 }
 
@@ -116,110 +122,102 @@ enum TemplateAt {
     Partial(String),
 }
 
-const MAX_INCLUDE_DEPTH: usize = 16;
+/// State of the walk over a prompt's includes.
+struct IncludeWalk<'a> {
+    sources: &'a dyn Sources,
+    partials: &'a mut BTreeMap<String, String>,
+    used: &'a mut BTreeSet<(String, TemplateAt)>,
+    diags: &'a mut Vec<Diagnostic>,
+    /// Partials being expanded, outermost first: a repeat is a cycle.
+    stack: Vec<String>,
+}
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "recursive walk sharing its accumulators"
-)]
-fn resolve_include(
-    file: &SourceFile,
-    span: Option<std::ops::Range<usize>>,
-    inc: &Include,
-    sources: &dyn Sources,
-    partials: &mut BTreeMap<String, String>,
-    used: &mut BTreeSet<(String, TemplateAt)>,
-    diags: &mut Vec<Diagnostic>,
-    depth: usize,
-) {
-    let Some(name) = &inc.name else {
-        diags.push(
-            Diagnostic::warning(
-                "dynamic-include",
-                file,
-                span,
-                "this include's name is computed at render time, so lint cannot check it",
-            )
-            .with_help(
-                "include partials by a literal name, e.g. `{% include \"brand_voice.j2\" %}`",
-            ),
-        );
-        return;
-    };
-    if partials.contains_key(name) {
-        return;
-    }
-    if let Err(why) = template::check_partial_name(name) {
-        diags.push(Diagnostic::error(
-            "bad-partial-name",
-            file,
-            span,
-            format!("partial name `{name}` {why}"),
-        ));
-        return;
-    }
-    if depth >= MAX_INCLUDE_DEPTH {
-        diags.push(
-            Diagnostic::error(
-                "include-cycle",
-                file,
-                span,
-                format!("includes nest deeper than {MAX_INCLUDE_DEPTH} levels at `{name}`"),
-            )
-            .with_help("a partial probably includes itself, directly or through another partial"),
-        );
-        return;
-    }
-    let Some(text) = sources.partial(name) else {
-        let names = sources.partial_names();
-        let help = match did_you_mean(name, names.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None if names.is_empty() => "create it under prompts/_partials/".to_owned(),
-            None => format!("existing partials: {}", names.join(", ")),
-        };
-        diags.push(
-            Diagnostic::error(
-                "missing-partial",
-                file,
-                span,
-                format!("partial `{name}` does not exist"),
-            )
-            .with_label("included here")
-            .with_help(help),
-        );
-        return;
-    };
-    partials.insert(name.clone(), text.clone());
-    let pfile = SourceFile::new(sources.partial_path(name), text.as_str());
-    match template::undeclared_variables(&text) {
-        Ok(vars) => used.extend(
-            vars.into_iter()
-                .map(|v| (v, TemplateAt::Partial(name.clone()))),
-        ),
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(
-                    "template-syntax",
-                    &pfile,
-                    e.range.clone(),
-                    format!("template error in partial `{name}`: {}", e.message),
+impl IncludeWalk<'_> {
+    fn visit(&mut self, file: &SourceFile, span: Option<std::ops::Range<usize>>, inc: &Include) {
+        let Some(name) = &inc.name else {
+            self.diags.push(
+                Diagnostic::warning(
+                    "dynamic-include",
+                    file,
+                    span,
+                    "this include's name is computed at render time, so lint cannot check it",
                 )
-                .with_label("here"),
+                .with_help(
+                    "include partials by a literal name, e.g. `{% include \"brand_voice.j2\" %}`",
+                ),
+            );
+            return;
+        };
+        if let Err(why) = template::check_partial_name(name) {
+            self.diags.push(Diagnostic::error(
+                "bad-partial-name",
+                file,
+                span,
+                format!("partial name `{name}` {why}"),
+            ));
+            return;
+        }
+        if self.stack.contains(name) {
+            let chain = self.stack.join(" -> ");
+            self.diags.push(
+                Diagnostic::error(
+                    "include-cycle",
+                    file,
+                    span,
+                    format!("partial `{name}` includes itself ({chain} -> {name})"),
+                )
+                .with_label("cycle closes here")
+                .with_help("rendering would never end: remove one of the includes"),
             );
             return;
         }
-    }
-    for nested in template::includes(&text) {
-        resolve_include(
-            &pfile,
-            Some(nested.range.clone()),
-            &nested,
-            sources,
-            partials,
-            used,
-            diags,
-            depth + 1,
-        );
+        if self.partials.contains_key(name) {
+            return;
+        }
+        let Some(text) = self.sources.partial(name) else {
+            let names = self.sources.partial_names();
+            let help = match did_you_mean(name, names.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if names.is_empty() => "create it under prompts/_partials/".to_owned(),
+                None => format!("existing partials: {}", names.join(", ")),
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    "missing-partial",
+                    file,
+                    span,
+                    format!("partial `{name}` does not exist"),
+                )
+                .with_label("included here")
+                .with_help(help),
+            );
+            return;
+        };
+        self.partials.insert(name.clone(), text.clone());
+        let pfile = SourceFile::new(self.sources.partial_path(name), text.as_str());
+        match template::undeclared_variables(&text) {
+            Ok(vars) => self.used.extend(
+                vars.into_iter()
+                    .map(|v| (v, TemplateAt::Partial(name.clone()))),
+            ),
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "template-syntax",
+                        &pfile,
+                        e.range.clone(),
+                        format!("template error in partial `{name}`: {}", e.message),
+                    )
+                    .with_label("here"),
+                );
+                return;
+            }
+        }
+        self.stack.push(name.clone());
+        for nested in template::includes(&text) {
+            self.visit(&pfile, Some(nested.range.clone()), &nested);
+        }
+        self.stack.pop();
     }
 }
 

@@ -12,6 +12,7 @@
 
 use crate::diag::{SourceFile, display_path, has_errors};
 use crate::error::RegistryError;
+use crate::git;
 use crate::load::{Prompt, Sources, load_prompt};
 use crate::lock::{PromptLock, append_line, atomic_write, write_new};
 use crate::project::{Project, WorkingTree};
@@ -98,6 +99,8 @@ pub struct ReleaseRequest {
     pub author: String,
     /// Optional evidence link.
     pub evidence: Option<String>,
+    /// Inside a git work tree, commit the release's files and tag the commit.
+    pub git: bool,
 }
 
 /// What a release wrote.
@@ -109,8 +112,13 @@ pub struct ReleaseOutcome {
     pub previous: Option<Version>,
     /// Every file created or changed, for committing.
     pub written: Vec<PathBuf>,
-    /// Partial and schema files the release depends on, for committing.
+    /// Partial and schema files the release depends on.
     pub inputs: Vec<PathBuf>,
+    /// The git tag created, when the release was committed and tagged.
+    pub tag: Option<String>,
+    /// Why the release was not committed, when git was asked for but failed.
+    /// The release itself is recorded on disk either way.
+    pub git_error: Option<String>,
 }
 
 /// A label move, as stored in `labels.jsonl`.
@@ -442,12 +450,53 @@ impl<'p> Registry<'p> {
             )
             .collect();
         tracing::info!(prompt = name, version = %version, "released");
-        Ok(ReleaseOutcome {
+        let mut outcome = ReleaseOutcome {
             meta,
             previous: latest,
             written: vec![prompt_path, snapshot_path, changelog],
             inputs,
-        })
+            tag: None,
+            git_error: None,
+        };
+        if req.git {
+            self.commit_release(name, &mut outcome)?;
+        }
+        Ok(outcome)
+    }
+
+    /// Commits and tags a release, still under the prompt's lock, and under a
+    /// project-wide git lock so releases of different prompts do not race on
+    /// git's index.
+    fn commit_release(
+        &self,
+        name: &str,
+        outcome: &mut ReleaseOutcome,
+    ) -> Result<(), RegistryError> {
+        let Some(top) = git::work_tree(&self.project.root) else {
+            return Ok(());
+        };
+        let _git_lock = PromptLock::acquire(
+            &self.project.state_dir().join("locks").join(".git.lock"),
+            name,
+            LOCK_TIMEOUT,
+        )?;
+        let version = &outcome.meta.version;
+        let tag = git::release_tag(name, version);
+        let paths: Vec<PathBuf> = outcome
+            .written
+            .iter()
+            .chain(&outcome.inputs)
+            .cloned()
+            .collect();
+        let message = format!(
+            "release {name} {version}\n\n{}",
+            outcome.meta.message.trim()
+        );
+        match git::commit_and_tag(&top, &paths, &message, &tag) {
+            Ok(()) => outcome.tag = Some(tag),
+            Err(e) => outcome.git_error = Some(e.to_string()),
+        }
+        Ok(())
     }
 
     /// Points `label` at `version`. Protected labels need `confirmed`.

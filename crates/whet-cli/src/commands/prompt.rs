@@ -387,26 +387,13 @@ fn release(
         message: args.message.clone(),
         author: author(args.author.as_ref(), &project),
         evidence: args.evidence.clone(),
+        git: !args.no_git,
     };
     let outcome = registry.cut_release(&args.name, &req)?;
     let version = &outcome.meta.version;
-    let tag = git::release_tag(&args.name, version);
-    let mut tagged = None;
-    if !args.no_git
-        && let Some(top) = git::work_tree(&project.root)
-    {
-        let paths: Vec<_> = outcome
-            .written
-            .iter()
-            .chain(&outcome.inputs)
-            .cloned()
-            .collect();
-        let msg = format!("release {} {version}\n\n{}", args.name, args.message.trim());
-        match git::commit_and_tag(&top, &paths, &msg, &tag) {
-            Ok(()) => tagged = Some(tag.clone()),
-            // The release is recorded on disk either way; nothing is lost.
-            Err(e) => printer.warn(&format!("released, but not committed or tagged: {e}")),
-        }
+    if let Some(e) = &outcome.git_error {
+        // The release is recorded on disk either way; nothing is lost.
+        printer.warn(&format!("released, but not committed or tagged: {e}"));
     }
     if args.json.json {
         printer.json(&json!({
@@ -414,7 +401,7 @@ fn release(
             "version": version.to_string(),
             "previous": outcome.previous.map(|v| v.to_string()),
             "release": outcome.meta,
-            "tag": tagged,
+            "tag": outcome.tag,
             "files": outcome.written.iter().map(|p| project.relative(p)).collect::<Vec<_>>(),
         }));
         return Ok(ExitStatus::Success);
@@ -431,7 +418,7 @@ fn release(
     for p in &outcome.written {
         printer.line(format!("  wrote {}", project.relative(p).display()));
     }
-    if let Some(t) = tagged {
+    if let Some(t) = &outcome.tag {
         printer.line(format!("  committed and tagged {t}"));
     }
     Ok(ExitStatus::Success)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The end-to-end demo: a fresh project, lint, render, release, label,
+# edit, diff, release again, roll back, render what `production` serves.
+# Until the providers land, "answered" stops at the rendered prompt.
+set -euo pipefail
+whet=${1:?usage: demo.sh PATH_TO_WHET}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/whet-demo.XXXXXX")
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+cd "$dir"
+git init -q
+git config user.name "whet demo"
+git config user.email "demo@whet.invalid"
+step "$whet" init --name demo
+git add -A && git commit -qm "scaffold"
+step "$whet" prompt lint
+step "$whet" prompt render support-reply --var customer_name=Ana --var message="I ordered a card over a week ago and it still has not arrived."
+step "$whet" prompt release support-reply --bump major -m "First version of the support reply"
+step "$whet" prompt label support-reply production 1.0.0 --yes -m "launch"
+sed -i 's/calm, competent colleague/warm, competent colleague/' prompts/_partials/brand_voice.j2
+step "$whet" prompt lint
+step "$whet" prompt diff support-reply:production support-reply
+step "$whet" prompt release support-reply --bump minor -m "Warmer brand voice"
+step "$whet" prompt label support-reply production 1.1.0 --yes -m "promote warmer voice"
+step "$whet" prompt rollback support-reply production --yes -m "complaints about tone"
+step "$whet" prompt render support-reply:production --var message="Where is my card?"
+step "$whet" prompt log support-reply
+step "$whet" prompt list
+printf '\ndemo project left in %s\n' "$dir"
