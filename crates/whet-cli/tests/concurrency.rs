@@ -1,6 +1,9 @@
 //! Several whet processes changing the same prompt at once: one release
 //! wins, the others get a clear error, and every file stays valid.
 
+// Test helpers may unwrap: a failure is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 

@@ -2,6 +2,9 @@
 //! release, edit, release, label, roll back, render what a label serves,
 //! and the files, tags and history that leaves behind.
 
+// Test helpers may unwrap: a failure is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use assert_cmd::Command;
 use std::path::Path;
 use std::process::Output;

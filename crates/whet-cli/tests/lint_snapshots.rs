@@ -2,6 +2,9 @@
 //! with `file:line:col`, the offending span and a hint; snapshots record the
 //! exact output users see.
 
+// Test helpers may unwrap: a failure is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use assert_cmd::Command;
 use std::path::Path;
 

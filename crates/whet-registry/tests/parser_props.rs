@@ -1,6 +1,9 @@
 //! Property tests: the prompt parser and loader never panic, whatever bytes
 //! they are fed, and every diagnostic they return points inside the file.
 
+// Test helpers may unwrap: a failure is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use proptest::prelude::*;
 use std::path::PathBuf;
 use whet_registry::{SourceFile, Sources, load_prompt, parse_config, parse_prompt};
@@ -49,15 +52,15 @@ impl Sources for NoFiles {
 fn check_spans(file: &SourceFile, text: &str) {
     let (_, diags) = load_prompt(file, &NoFiles);
     for d in diags {
-        if let Some(span) = &d.span {
-            if d.file.path == file.path {
-                assert!(
-                    span.start <= text.len() && span.end <= text.len(),
-                    "span {span:?} outside a {}-byte file: {}",
-                    text.len(),
-                    d.message
-                );
-            }
+        if let Some(span) = &d.span
+            && d.file.path == file.path
+        {
+            assert!(
+                span.start <= text.len() && span.end <= text.len(),
+                "span {span:?} outside a {}-byte file: {}",
+                text.len(),
+                d.message
+            );
         }
         assert!(!d.message.is_empty());
     }
