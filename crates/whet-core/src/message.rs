@@ -52,7 +52,7 @@ pub struct Message {
 /// Sampling parameters a prompt asks for. `None` means "the provider's default".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModelParams {
-    /// Model alias from `whet.toml`, or a provider model name.
+    /// Model alias, defined under `[models.ALIAS]` in `whet.toml`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// Sampling temperature, 0 to 2.

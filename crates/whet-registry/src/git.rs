@@ -82,7 +82,10 @@ pub fn commit_and_tag(
     let mut commit = vec!["commit", "--quiet", "-m", message, "--only", "--"];
     commit.extend(paths.iter().map(String::as_str));
     git(dir, &commit)?;
-    git(dir, &["tag", "-a", tag, "-m", message])?;
+    git(dir, &["tag", "-a", tag, "-m", message]).map_err(|e| GitError {
+        stderr: format!("committed the release, but could not tag it: {}", e.stderr),
+        ..e
+    })?;
     Ok(())
 }
 

@@ -49,13 +49,13 @@ pub fn lint(project: Option<&Project>, paths: &[PathBuf]) -> LintReport {
     }
     for path in paths {
         if path.is_dir() {
-            if path.join(CONFIG_FILE).is_file() {
+            if path.join(CONFIG_FILE).is_file() && !targets.contains(&path.join(CONFIG_FILE)) {
                 targets.push(path.join(CONFIG_FILE));
             }
-            let dir = if path.join("prompts").is_dir() {
-                path.join("prompts")
-            } else {
-                path.clone()
+            let dir = match project {
+                Some(p) if same_dir(path, &p.root) => p.prompts_dir(),
+                _ if path.join("prompts").is_dir() => path.join("prompts"),
+                _ => path.clone(),
             };
             targets.extend(prompt_files(&dir).unwrap_or_default());
         } else {
@@ -84,6 +84,13 @@ pub fn lint(project: Option<&Project>, paths: &[PathBuf]) -> LintReport {
         report.add(shown, diags);
     }
     report
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (fs_err::canonicalize(a), fs_err::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 fn lint_prompt(

@@ -103,6 +103,18 @@ fn check_message(
             return;
         }
     }
+    for (tag, range) in template::unsupported_tags(&m.content) {
+        diags.push(
+            Diagnostic::error(
+                "unsupported-tag",
+                file,
+                m.origin.map(range),
+                format!("`{{% {tag} %}}` is not supported in prompt templates"),
+            )
+            .with_label("not supported")
+            .with_help("share text through partials: `{% include \"name.j2\" %}`"),
+        );
+    }
     let mut walk = IncludeWalk {
         sources,
         partials,
@@ -135,15 +147,18 @@ struct IncludeWalk<'a> {
 impl IncludeWalk<'_> {
     fn visit(&mut self, file: &SourceFile, span: Option<std::ops::Range<usize>>, inc: &Include) {
         let Some(name) = &inc.name else {
+            // Only partials named literally are loaded, so a computed name
+            // would fail at render time: refuse it now.
             self.diags.push(
-                Diagnostic::warning(
+                Diagnostic::error(
                     "dynamic-include",
                     file,
                     span,
-                    "this include's name is computed at render time, so lint cannot check it",
+                    "this include's name is computed at render time; whet only loads partials named literally",
                 )
+                .with_label("computed name")
                 .with_help(
-                    "include partials by a literal name, e.g. `{% include \"brand_voice.j2\" %}`",
+                    "include partials by a literal name, e.g. `{% include \"brand_voice.j2\" %}`; choose between partials with `{% if %}`",
                 ),
             );
             return;
@@ -175,6 +190,9 @@ impl IncludeWalk<'_> {
             return;
         }
         let Some(text) = self.sources.partial(name) else {
+            if inc.ignore_missing {
+                return;
+            }
             let names = self.sources.partial_names();
             let help = match did_you_mean(name, names.iter().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`?"),
@@ -212,6 +230,17 @@ impl IncludeWalk<'_> {
                 );
                 return;
             }
+        }
+        for (tag, range) in template::unsupported_tags(&text) {
+            self.diags.push(
+                Diagnostic::error(
+                    "unsupported-tag",
+                    &pfile,
+                    Some(range),
+                    format!("`{{% {tag} %}}` is not supported in prompt templates"),
+                )
+                .with_help("share text through partials: `{% include \"name.j2\" %}`"),
+            );
         }
         self.stack.push(name.clone());
         for nested in template::includes(&text) {

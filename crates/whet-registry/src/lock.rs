@@ -70,9 +70,25 @@ fn parent(path: &Path) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// Gives a temporary file the mode the final file should have: the old
+/// file's, or a plain 0644 (temporary files start private, 0600).
+fn set_mode(tmp: &tempfile::NamedTempFile, path: &Path) -> Result<(), RegistryError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, path);
+    Ok(())
+}
+
 /// Replaces `path` with `bytes` atomically.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), RegistryError> {
     let mut tmp = temp_in(&parent(path))?;
+    set_mode(&tmp, path)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| {
@@ -87,6 +103,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), RegistryError> {
 /// Creates `path` with `bytes`, failing if it already exists (releases are immutable).
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), RegistryError> {
     let mut tmp = temp_in(&parent(path))?;
+    set_mode(&tmp, path)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist_noclobber(path).map_err(|e| {

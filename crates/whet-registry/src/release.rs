@@ -71,6 +71,18 @@ pub enum Bump {
 
 impl Bump {
     fn apply(self, v: &Version) -> Version {
+        // A pre-release is released by the bump that reaches it: 2.0.0-rc.1
+        // bumped as a patch (or major, or minor at x.y.0) becomes 2.0.0.
+        if !v.pre.is_empty() {
+            let lands = match self {
+                Bump::Patch => true,
+                Bump::Minor => v.patch == 0,
+                Bump::Major => v.minor == 0 && v.patch == 0,
+            };
+            if lands {
+                return Version::new(v.major, v.minor, v.patch);
+            }
+        }
         match self {
             Bump::Patch => Version::new(v.major, v.minor, v.patch + 1),
             Bump::Minor => Version::new(v.major, v.minor + 1, 0),
@@ -244,6 +256,25 @@ impl<'p> Registry<'p> {
         }
     }
 
+    fn load_text(&self, path: &Path, text: &str) -> Result<Prompt, RegistryError> {
+        let file = SourceFile::new(self.project.relative(path), text);
+        let sources = WorkingTree::for_prompt(path, &self.project.root);
+        match load_prompt(&file, &sources) {
+            (Some(p), _) => Ok(p),
+            (None, diags) => Err(RegistryError::Invalid(diags)),
+        }
+    }
+
+    /// Checks the prompt exists as a working copy or has releases, so label
+    /// operations keep working after a prompt file is retired.
+    fn known_prompt(&self, name: &str) -> Result<(), RegistryError> {
+        if self.project.releases_dir(name).is_dir() {
+            whet_core::validate_name(name).map_err(|e| RegistryError::Usage(e.to_string()))?;
+            return Ok(());
+        }
+        self.existing_prompt_path(name).map(|_| ())
+    }
+
     /// Every release of a prompt, oldest first.
     pub fn releases(&self, name: &str) -> Result<Vec<Version>, RegistryError> {
         let dir = self.project.releases_dir(name);
@@ -299,7 +330,13 @@ impl<'p> Registry<'p> {
         Ok((prompt, snap.meta))
     }
 
-    /// Every label move, oldest first.
+    /// Every label move, oldest first; fails for an unknown prompt.
+    pub fn history_checked(&self, name: &str) -> Result<Vec<LabelEvent>, RegistryError> {
+        self.known_prompt(name)?;
+        self.history(name)
+    }
+
+    /// Every label move, oldest first (empty when there is none).
     pub fn history(&self, name: &str) -> Result<Vec<LabelEvent>, RegistryError> {
         let path = self.project.releases_dir(name).join("labels.jsonl");
         if !path.is_file() {
@@ -382,7 +419,14 @@ impl<'p> Registry<'p> {
         req: &ReleaseRequest,
     ) -> Result<ReleaseOutcome, RegistryError> {
         let _lock = self.lock(name)?;
-        let (prompt, _) = self.working_copy(name)?;
+        let prompt_path = self.existing_prompt_path(name)?;
+        // Every lint check applies (name vs file, model alias, earlier releases intact).
+        let report = crate::lint::lint(Some(self.project), std::slice::from_ref(&prompt_path));
+        if report.errors() > 0 {
+            return Err(RegistryError::Invalid(report.diagnostics));
+        }
+        let text = fs_err::read_to_string(&prompt_path)?;
+        let prompt = self.load_text(&prompt_path, &text)?;
         let hash = prompt.content_hash();
         let released = self.releases(name)?;
         let latest = released.last().cloned();
@@ -417,8 +461,7 @@ impl<'p> Registry<'p> {
             message: req.message.clone(),
             evidence: req.evidence.clone(),
         };
-        let prompt_path = self.project.prompt_path(name);
-        let source = with_version(&fs_err::read_to_string(&prompt_path)?, &version)?;
+        let source = with_version(&text, &version)?;
         let snapshot_path = self.snapshot_path(name, &version);
         let snapshot = snapshot_text(
             &meta,
@@ -512,7 +555,7 @@ impl<'p> Registry<'p> {
         validate_label(label).map_err(|e| RegistryError::Usage(e.to_string()))?;
         self.guard_protected(label, confirmed)?;
         let _lock = self.lock(name)?;
-        self.existing_prompt_path(name)?;
+        self.known_prompt(name)?;
         self.release(name, version)?;
         let from = self.labels(name)?.get(label).cloned();
         if from.as_ref() == Some(version) {
@@ -545,7 +588,7 @@ impl<'p> Registry<'p> {
     ) -> Result<LabelEvent, RegistryError> {
         self.guard_protected(label, confirmed)?;
         let _lock = self.lock(name)?;
-        self.existing_prompt_path(name)?;
+        self.known_prompt(name)?;
         let stacks = label_stacks(&self.history(name)?);
         let stack = stacks
             .get(label)
@@ -836,6 +879,11 @@ mod tests {
         assert_eq!(Bump::Patch.apply(&v), Version::new(1, 2, 4));
         assert_eq!(Bump::Minor.apply(&v), Version::new(1, 3, 0));
         assert_eq!(Bump::Major.apply(&v), Version::new(2, 0, 0));
+        let rc = Version::parse("2.0.0-rc.1").unwrap();
+        assert_eq!(Bump::Patch.apply(&rc), Version::new(2, 0, 0));
+        assert_eq!(Bump::Major.apply(&rc), Version::new(2, 0, 0));
+        let rc = Version::parse("2.1.3-beta").unwrap();
+        assert_eq!(Bump::Minor.apply(&rc), Version::new(2, 2, 0));
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct Include {
     pub name: Option<String>,
     /// Where the include tag is.
     pub range: Range<usize>,
+    /// `ignore missing`: a missing partial renders as nothing.
+    pub ignore_missing: bool,
 }
 
 static INCLUDE: LazyLock<Result<Regex, regex::Error>> = LazyLock::new(|| {
@@ -63,8 +65,23 @@ pub fn includes(text: &str) -> Vec<Include> {
             Some(Include {
                 name,
                 range: whole.range(),
+                ignore_missing: c.get(4).is_some(),
             })
         })
+        .collect()
+}
+
+static UNSUPPORTED: LazyLock<Result<Regex, regex::Error>> =
+    LazyLock::new(|| Regex::new(r"\{%[-+]?\s*(import|from|extends)\b[^%]*%\}"));
+
+/// Tags that load other templates in ways whet does not resolve
+/// (`import`, `from`, `extends`), with where they are.
+pub fn unsupported_tags(text: &str) -> Vec<(String, Range<usize>)> {
+    let Ok(re) = UNSUPPORTED.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| Some((c.get(1)?.as_str().to_owned(), c.get(0)?.range())))
         .collect()
 }
 

@@ -229,18 +229,11 @@ fn show(
 fn log(args: &LogArgs, global: &GlobalArgs, printer: Printer) -> Result<ExitStatus, RegistryError> {
     let project = super::project(global)?;
     let registry = Registry::new(&project);
-    registry
-        .working_copy(&args.name)
-        .map(|_| ())
-        .or_else(|e| match e {
-            RegistryError::Invalid(_) => Ok(()),
-            other => Err(other),
-        })?;
+    let history = registry.history_checked(&args.name)?;
     let mut releases = Vec::new();
     for v in registry.releases(&args.name)?.iter().rev() {
         releases.push(registry.snapshot(&args.name, v)?.meta);
     }
-    let history = registry.history(&args.name)?;
     let labels = registry.labels(&args.name)?;
     if args.json.json {
         printer.json(&json!({ "prompt": args.name, "releases": releases, "labels": labels, "label_history": history }));
@@ -373,7 +366,7 @@ fn release(
         }),
         (None, None) => {
             return Err(RegistryError::Usage(
-                "pass --bump patch|minor|major or --version X.Y.Z".into(),
+                "pass --bump patch|minor|major or --set-version X.Y.Z".into(),
             ));
         }
     };
@@ -393,7 +386,7 @@ fn release(
     let version = &outcome.meta.version;
     if let Some(e) = &outcome.git_error {
         // The release is recorded on disk either way; nothing is lost.
-        printer.warn(&format!("released, but not committed or tagged: {e}"));
+        printer.warn(&format!("released, but git did not finish: {e}"));
     }
     if args.json.json {
         printer.json(&json!({
