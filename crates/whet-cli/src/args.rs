@@ -59,11 +59,70 @@ pub enum Command {
     /// Lint, render, release, label and roll back prompts.
     #[command(subcommand)]
     Prompt(PromptCommand),
+    /// List, pull, locate and remove local models.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+    /// Render a prompt, call its model and print the answer with usage and cost.
+    Run(RunArgs),
     /// Print a shell completion script, e.g. `whet completions bash > /etc/bash_completion.d/whet`.
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// The built-in catalogue and what is installed.
+    List(JsonArg),
+    /// Fetch a model: a catalogue alias, or an HTTP(S) URL ending in `#sha256=HEX`.
+    Pull {
+        /// Alias or URL.
+        model: String,
+        #[command(flatten)]
+        json: JsonArg,
+    },
+    /// Print the verified path of an installed model (alias, URL#sha256=…, or a .gguf path).
+    Path {
+        /// Alias, URL or path.
+        model: String,
+    },
+    /// Delete an installed model.
+    Rm {
+        /// Alias or URL.
+        model: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// NAME (working copy), NAME@VERSION or NAME:LABEL.
+    #[arg(value_name = "PROMPT")]
+    pub prompt: String,
+    /// A variable, `key=value`; numbers, bools and JSON lists/objects follow the declared type.
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    pub vars: Vec<String>,
+    /// A JSON or YAML file with one object of variables (--var wins on conflicts).
+    #[arg(long, value_name = "FILE")]
+    pub vars_file: Option<PathBuf>,
+    /// Model alias from whet.toml (default: the prompt's, then [defaults] model).
+    #[arg(long, value_name = "ALIAS")]
+    pub model: Option<String>,
+    /// Print the answer as it is generated.
+    #[arg(long)]
+    pub stream: bool,
+    /// Samples to draw; each has its own cache entry.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub repeat: u32,
+    /// Response cache: read-write, read-only, write-only or off (default: whet.toml's [cache] mode, else read-write).
+    #[arg(long, value_name = "MODE")]
+    pub cache: Option<String>,
+    /// Database URL (default: whet.toml's [store] url, else sqlite://.whet/whet.db).
+    #[arg(long, env = "WHET_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Print one JSON record per sample.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,10 +5,13 @@
 mod args;
 mod commands;
 mod diagnostics;
+mod error;
+mod models;
 mod printer;
 
 use args::{Cli, ColorChoice, Command};
 use clap::Parser;
+use error::CliError;
 use printer::Printer;
 use std::process::ExitCode;
 use whet_registry::RegistryError;
@@ -34,7 +37,7 @@ fn main() -> ExitCode {
     match run(cli, printer) {
         Ok(ExitStatus::Success) => ExitCode::SUCCESS,
         Ok(ExitStatus::Failure) => ExitCode::from(1),
-        Err(RegistryError::Invalid(diags)) => {
+        Err(CliError::Registry(RegistryError::Invalid(diags))) => {
             printer.stderr(&diagnostics::render(&diags));
             let errors = diags.iter().filter(|d| d.is_error()).count();
             printer.error(&format!(
@@ -64,11 +67,13 @@ fn init_tracing(verbose: u8) {
         .try_init();
 }
 
-fn run(cli: Cli, printer: Printer) -> Result<ExitStatus, RegistryError> {
+fn run(cli: Cli, printer: Printer) -> Result<ExitStatus, CliError> {
     let global = cli.global;
     match cli.command {
-        Command::Init(args) => commands::init::run(&args, printer),
-        Command::Prompt(cmd) => commands::prompt::run(cmd, &global, printer),
+        Command::Init(args) => Ok(commands::init::run(&args, printer)?),
+        Command::Prompt(cmd) => Ok(commands::prompt::run(cmd, &global, printer)?),
+        Command::Run(args) => commands::run::run(&args, &global, printer),
+        Command::Models(cmd) => commands::models::run(cmd, printer),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut out = Vec::new();

@@ -32,6 +32,24 @@ impl Printer {
         }
     }
 
+    /// Prints a value as one line of JSON (for streams of records).
+    pub fn json_line(&self, value: &impl serde::Serialize) {
+        match serde_json::to_string(value) {
+            Ok(s) => {
+                let _ = writeln!(anstream::stdout(), "{s}");
+            }
+            Err(e) => self.error(&format!("cannot serialize output: {e}")),
+        }
+    }
+
+    /// Prints a note to stderr (suppressed by `--quiet`), so stdout stays
+    /// the answer alone.
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(anstream::stderr(), "{text}");
+        }
+    }
+
     /// Prints raw text to stdout as is (rendered output, diffs).
     pub fn raw(&self, text: &str) {
         let _ = write!(anstream::stdout(), "{text}");

@@ -33,6 +33,7 @@
 //! ```
 
 mod anthropic;
+mod cost;
 mod error;
 mod http;
 mod limiter;
@@ -44,6 +45,7 @@ mod stream;
 mod types;
 
 pub use anthropic::{ANTHROPIC_VERSION, AnthropicProvider};
+pub use cost::Pricing;
 pub use error::{ProviderError, TimeoutKind, redact};
 pub use http::{EnvLookup, HttpSettings};
 pub use limiter::{AdaptiveLimiter, Permit};

@@ -4,7 +4,7 @@
 use crate::diag::{Diagnostic, SourceFile, has_errors};
 use crate::error::RegistryError;
 use crate::load::Sources;
-use crate::toml_read::{TomlReader, key_span};
+use crate::toml_read::{TomlReader, item_span, key_span, to_json};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -12,11 +12,44 @@ use std::path::{Path, PathBuf};
 /// The project file's name.
 pub const CONFIG_FILE: &str = "whet.toml";
 
-const TOP_KEYS: &[&str] = &["project", "defaults", "models", "providers", "registry"];
+const TOP_KEYS: &[&str] = &[
+    "project",
+    "defaults",
+    "models",
+    "providers",
+    "registry",
+    "cache",
+    "store",
+];
 const PROJECT_KEYS: &[&str] = &["name", "prompts_dir"];
 const DEFAULTS_KEYS: &[&str] = &["model"];
-const MODEL_KEYS: &[&str] = &["provider", "model", "description"];
-const PROVIDER_KEYS: &[&str] = &["kind", "base_url", "api_key_env", "headers"];
+const MODEL_KEYS: &[&str] = &[
+    "provider",
+    "model",
+    "description",
+    "price_input_per_mtok",
+    "price_output_per_mtok",
+    "price_cached_input_per_mtok",
+];
+const PROVIDER_KEYS: &[&str] = &[
+    "kind",
+    "base_url",
+    "api_key_env",
+    "api_key_header",
+    "headers",
+    "extra_body",
+    "timeout_s",
+    "ttft_timeout_s",
+    "max_retries",
+    "max_concurrency",
+    "threads",
+    "context_size",
+    "parallel",
+];
+const CACHE_KEYS: &[&str] = &["mode"];
+const STORE_KEYS: &[&str] = &["url"];
+/// Response-cache modes.
+pub const CACHE_MODES: &[&str] = &["read-write", "read-only", "write-only", "off"];
 const REGISTRY_KEYS: &[&str] = &["protected_labels"];
 /// Provider kinds whet knows how to talk to.
 pub const PROVIDER_KINDS: &[&str] = &["local", "mock", "openai", "anthropic"];
@@ -30,6 +63,13 @@ pub struct ModelAlias {
     pub model: String,
     /// What it is for.
     pub description: Option<String>,
+    /// US dollars per million input tokens.
+    pub price_input_per_mtok: f64,
+    /// US dollars per million output tokens.
+    pub price_output_per_mtok: f64,
+    /// US dollars per million input tokens served from the provider's prompt cache
+    /// (defaults to the input price).
+    pub price_cached_input_per_mtok: Option<f64>,
 }
 
 /// A provider from `[providers.NAME]`.
@@ -41,8 +81,26 @@ pub struct ProviderConfig {
     pub base_url: Option<String>,
     /// Name of the environment variable holding the API key (never the key).
     pub api_key_env: Option<String>,
+    /// Header carrying the key instead of `Authorization: Bearer` (Azure: `api-key`).
+    pub api_key_header: Option<String>,
     /// Extra HTTP headers.
     pub headers: BTreeMap<String, String>,
+    /// Extra JSON fields merged into every request body.
+    pub extra_body: serde_json::Map<String, serde_json::Value>,
+    /// Whole-call timeout, seconds.
+    pub timeout_s: Option<f64>,
+    /// Time-to-first-token timeout, seconds.
+    pub ttft_timeout_s: Option<f64>,
+    /// Retries on 429, 5xx, connect errors and timeouts.
+    pub max_retries: Option<u32>,
+    /// Most calls in flight.
+    pub max_concurrency: Option<u32>,
+    /// Local models: CPU threads.
+    pub threads: Option<u32>,
+    /// Local models: context size in tokens.
+    pub context_size: Option<u32>,
+    /// Local models: requests decoded in parallel (one context each).
+    pub parallel: Option<u32>,
 }
 
 /// Settings from `whet.toml`, validated.
@@ -60,6 +118,10 @@ pub struct ProjectConfig {
     pub providers: BTreeMap<String, ProviderConfig>,
     /// Labels that need `--yes` to move.
     pub protected_labels: Vec<String>,
+    /// Response-cache mode, one of [`CACHE_MODES`].
+    pub cache_mode: Option<String>,
+    /// Database URL (`sqlite://…` or `postgres://…`); default `.whet/whet.db`.
+    pub store_url: Option<String>,
 }
 
 impl Default for ProjectConfig {
@@ -71,6 +133,8 @@ impl Default for ProjectConfig {
             models: BTreeMap::new(),
             providers: BTreeMap::new(),
             protected_labels: vec!["production".to_owned()],
+            cache_mode: None,
+            store_url: None,
         }
     }
 }
@@ -196,7 +260,7 @@ pub fn parse_config(file: &SourceFile) -> (ProjectConfig, Vec<Diagnostic>) {
         }
     }
     if let Some(t) = r.table(top, "providers") {
-        for (name, item) in t.iter() {
+        for (name, _) in t.iter() {
             let Some(p) = r.table(t, name) else { continue };
             let ctx = format!("[providers.{name}]");
             r.check_keys(p, PROVIDER_KEYS, &ctx);
@@ -225,14 +289,72 @@ pub fn parse_config(file: &SourceFile) -> (ProjectConfig, Vec<Diagnostic>) {
                     }
                 }
             }
-            let _ = item;
+            let extra_body = match p.get("extra_body") {
+                Some(item) => match to_json(item) {
+                    serde_json::Value::Object(m) if item.is_table_like() => m,
+                    _ => {
+                        r.error(
+                            "wrong-type",
+                            item_span(item),
+                            "`extra_body` must be a table",
+                        )
+                        .help = Some("e.g. `extra_body = { top_k = 20 }`".into());
+                        serde_json::Map::new()
+                    }
+                },
+                None => serde_json::Map::new(),
+            };
+            let seconds = |r: &mut TomlReader<'_>, key: &str| {
+                r.float(p, key).and_then(|v| {
+                    if v.value > 0.0 {
+                        Some(v.value)
+                    } else {
+                        r.error(
+                            "out-of-range",
+                            v.span,
+                            format!("`{key}` must be more than 0 seconds"),
+                        );
+                        None
+                    }
+                })
+            };
+            let timeout_s = seconds(&mut r, "timeout_s");
+            let ttft_timeout_s = seconds(&mut r, "ttft_timeout_s");
+            let mut small = |key: &str, min: u64| {
+                r.unsigned(p, key)
+                    .and_then(|v| match u32::try_from(v.value) {
+                        Ok(n) if u64::from(n) >= min => Some(n),
+                        _ => {
+                            r.error(
+                                "out-of-range",
+                                v.span,
+                                format!("`{key}` must be between {min} and 4294967295"),
+                            );
+                            None
+                        }
+                    })
+            };
+            let max_retries = small("max_retries", 0);
+            let max_concurrency = small("max_concurrency", 1);
+            let threads = small("threads", 1);
+            let context_size = small("context_size", 64);
+            let parallel = small("parallel", 1);
             config.providers.insert(
                 name.to_owned(),
                 ProviderConfig {
                     kind: kind.value,
                     base_url: r.string(p, "base_url").map(|s| s.value),
                     api_key_env: r.string(p, "api_key_env").map(|s| s.value),
+                    api_key_header: r.string(p, "api_key_header").map(|s| s.value),
                     headers,
+                    extra_body,
+                    timeout_s,
+                    ttft_timeout_s,
+                    max_retries,
+                    max_concurrency,
+                    threads,
+                    context_size,
+                    parallel,
                 },
             );
         }
@@ -258,6 +380,23 @@ pub fn parse_config(file: &SourceFile) -> (ProjectConfig, Vec<Diagnostic>) {
                 "add `model = \"...\"`, the name the provider knows the model by",
             );
             let description = r.string(m, "description").map(|s| s.value);
+            let mut price = |key: &str| {
+                r.float(m, key).and_then(|v| {
+                    if v.value >= 0.0 {
+                        Some(v.value)
+                    } else {
+                        r.error(
+                            "out-of-range",
+                            v.span,
+                            format!("`{key}` must not be negative"),
+                        );
+                        None
+                    }
+                })
+            };
+            let price_input_per_mtok = price("price_input_per_mtok").unwrap_or(0.0);
+            let price_output_per_mtok = price("price_output_per_mtok").unwrap_or(0.0);
+            let price_cached_input_per_mtok = price("price_cached_input_per_mtok");
             if let (Some(provider), Some(model)) = (provider, model) {
                 provider_spans.push((provider.value.clone(), provider.span));
                 config.models.insert(
@@ -266,6 +405,9 @@ pub fn parse_config(file: &SourceFile) -> (ProjectConfig, Vec<Diagnostic>) {
                         provider: provider.value,
                         model: model.value,
                         description,
+                        price_input_per_mtok,
+                        price_output_per_mtok,
+                        price_cached_input_per_mtok,
                     },
                 );
             }
@@ -308,6 +450,25 @@ pub fn parse_config(file: &SourceFile) -> (ProjectConfig, Vec<Diagnostic>) {
             format!("default model `{d}` is not defined"),
         )
         .help = Some(format!("define it under `[models.{d}]`"));
+    }
+    if let Some(t) = r.table(top, "cache") {
+        r.check_keys(t, CACHE_KEYS, "[cache]");
+        if let Some(m) = r.string(t, "mode") {
+            if CACHE_MODES.contains(&m.value.as_str()) {
+                config.cache_mode = Some(m.value);
+            } else {
+                r.error(
+                    "unknown-cache-mode",
+                    m.span,
+                    format!("unknown cache mode `{}`", m.value),
+                )
+                .help = Some(format!("modes: {}", CACHE_MODES.join(", ")));
+            }
+        }
+    }
+    if let Some(t) = r.table(top, "store") {
+        r.check_keys(t, STORE_KEYS, "[store]");
+        config.store_url = r.string(t, "url").map(|s| s.value);
     }
     if let Some(t) = r.table(top, "registry") {
         r.check_keys(t, REGISTRY_KEYS, "[registry]");

@@ -2,7 +2,9 @@
 //! and returns an [`ExitStatus`](crate::ExitStatus).
 
 pub mod init;
+pub mod models;
 pub mod prompt;
+pub mod run;
 
 use crate::args::GlobalArgs;
 use whet_registry::{Project, RegistryError};

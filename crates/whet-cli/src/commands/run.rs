@@ -1,0 +1,210 @@
+//! `whet run`: render a prompt, call its model (through the response
+//! cache), print the answer and a footer with usage, cost and timing.
+
+use crate::ExitStatus;
+use crate::args::{GlobalArgs, RunArgs};
+use crate::error::CliError;
+use crate::models::{ModelTarget, Models};
+use crate::printer::Printer;
+use owo_colors::OwoColorize;
+use serde_json::json;
+use std::io::Write;
+use whet_core::PromptRef;
+use whet_providers::{ChatMessage, ChatRequest, ResponseFormat, StreamEvent, ToolDef};
+use whet_registry::{Registry, Resolved, vars};
+use whet_store::{CacheMode, CacheStatus, ResponseCache, Store};
+
+pub fn run(args: &RunArgs, global: &GlobalArgs, printer: Printer) -> Result<ExitStatus, CliError> {
+    let project = super::project(global)?;
+    let registry = Registry::new(&project);
+    let reference: PromptRef = args
+        .prompt
+        .parse()
+        .map_err(|e: whet_core::RefError| CliError::Usage(e.to_string()))?;
+    let resolved = registry.resolve(&reference)?;
+    let declared = &resolved.prompt.spec.variables;
+    let mut given = match &args.vars_file {
+        Some(f) => vars::read_vars_file(f).map_err(whet_registry::RegistryError::from)?,
+        None => serde_json::Map::new(),
+    };
+    for v in &args.vars {
+        let (k, val) =
+            vars::parse_cli_var(declared, v).map_err(whet_registry::RegistryError::from)?;
+        given.insert(k, val);
+    }
+    let bound = vars::bind(declared, given).map_err(whet_registry::RegistryError::from)?;
+    let messages = resolved.prompt.render(&bound)?;
+
+    let mut models = Models::new(&project);
+    let alias = models.pick(
+        args.model.as_deref(),
+        resolved.prompt.spec.model.alias.as_deref(),
+    )?;
+    let target = models.target(&alias)?;
+    let request = chat_request(&resolved, &target, &messages);
+
+    let mode_name = args
+        .cache
+        .clone()
+        .or_else(|| project.config.cache_mode.clone())
+        .unwrap_or_else(|| "read-write".into());
+    let mode = CacheMode::parse(&mode_name).ok_or_else(|| {
+        CliError::Usage(format!(
+            "unknown cache mode `{mode_name}`: use read-write, read-only, write-only or off"
+        ))
+    })?;
+    let url = args
+        .database_url
+        .clone()
+        .or_else(|| project.config.store_url.clone())
+        .unwrap_or_else(|| Store::sqlite_url(&project.state_dir().join("whet.db")));
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Usage(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let cache = ResponseCache::new(Store::open(&url).await?, mode);
+        for repeat in 0..args.repeat {
+            sample(args, &resolved, &target, &request, &cache, repeat, printer).await?;
+        }
+        Ok::<_, CliError>(())
+    })?;
+    Ok(ExitStatus::Success)
+}
+
+/// The provider request for a rendered prompt.
+fn chat_request(
+    resolved: &Resolved,
+    target: &ModelTarget,
+    messages: &[whet_core::Message],
+) -> ChatRequest {
+    let p = &resolved.prompt;
+    let m = &p.spec.model;
+    ChatRequest {
+        model: target.model.clone(),
+        messages: messages.iter().map(ChatMessage::from).collect(),
+        temperature: m.temperature,
+        top_p: m.top_p,
+        max_tokens: m.max_tokens,
+        stop: m.stop.clone(),
+        seed: m.seed,
+        tools: p
+            .spec
+            .tools
+            .iter()
+            .map(|t| ToolDef {
+                name: t.name.clone(),
+                description: t.description.clone(),
+                parameters: t.parameters.clone(),
+            })
+            .collect(),
+        response_format: match &p.output_schema {
+            Some(schema) => ResponseFormat::JsonSchema {
+                name: p.spec.name.value.replace('-', "_"),
+                schema: schema.clone(),
+            },
+            None => ResponseFormat::Text,
+        },
+        logprobs: false,
+    }
+}
+
+async fn sample(
+    args: &RunArgs,
+    resolved: &Resolved,
+    target: &ModelTarget,
+    request: &ChatRequest,
+    cache: &ResponseCache,
+    repeat: u32,
+    printer: Printer,
+) -> Result<(), CliError> {
+    let stream_out = args.stream && !args.json;
+    let mut on_event = |e: &StreamEvent| {
+        if let (true, StreamEvent::Text(t)) = (stream_out, e) {
+            let mut out = anstream::stdout();
+            let _ = write!(out, "{t}");
+            let _ = out.flush();
+        }
+    };
+    let outcome = if stream_out {
+        cache
+            .chat_streaming(target.provider.as_ref(), request, repeat, &mut on_event)
+            .await?
+    } else {
+        cache
+            .chat(target.provider.as_ref(), request, repeat)
+            .await?
+    };
+    let r = &outcome.response;
+    let cost = target.pricing.cost(&r.usage);
+    let (cost_now, cost_saved) = if outcome.cache == CacheStatus::Hit {
+        (0.0, cost)
+    } else {
+        (cost, 0.0)
+    };
+    let version = resolved.release.as_ref().map(|m| m.version.to_string());
+    if args.json {
+        printer.json_line(&json!({
+            "prompt": resolved.prompt.spec.name.value,
+            "version": version,
+            "label": resolved.label,
+            "content_hash": resolved.prompt.content_hash(),
+            "model_alias": target.alias,
+            "provider": target.provider_name,
+            "model": r.model,
+            "repeat": repeat,
+            "output": r.content,
+            "tool_calls": r.tool_calls,
+            "finish_reason": r.finish_reason,
+            "usage": r.usage,
+            "cost_usd": cost_now,
+            "cost_saved_usd": cost_saved,
+            "latency_s": r.timing.latency.as_secs_f64(),
+            "ttft_s": r.timing.ttft.map(|t| t.as_secs_f64()),
+            "compute_s": r.timing.compute.map(|t| t.as_secs_f64()),
+            "cache": outcome.cache,
+        }));
+        return Ok(());
+    }
+    if stream_out {
+        printer.raw("\n");
+    } else {
+        printer.line(&r.content);
+    }
+    for call in &r.tool_calls {
+        printer.line(format!("tool call {}({})", call.name, call.arguments));
+    }
+    let prompt = match (&version, &resolved.label) {
+        (Some(v), Some(l)) => format!("{}:{l}={v}", resolved.prompt.spec.name.value),
+        (Some(v), None) => format!("{}@{v}", resolved.prompt.spec.name.value),
+        _ => format!("{} (working copy)", resolved.prompt.spec.name.value),
+    };
+    let ttft = r
+        .timing
+        .ttft
+        .map_or_else(|| "-".to_owned(), |t| format!("{:.2}s", t.as_secs_f64()));
+    let compute = r.timing.compute.map_or_else(String::new, |c| {
+        format!(" · compute {:.2}s", c.as_secs_f64())
+    });
+    let cache_note = match outcome.cache {
+        CacheStatus::Hit => format!("cache hit (saved ${cost_saved:.6})"),
+        CacheStatus::Miss => "cache miss".to_owned(),
+        CacheStatus::Bypass => "cache off".to_owned(),
+    };
+    let sample = if args.repeat > 1 {
+        format!("sample {}/{} · ", repeat + 1, args.repeat)
+    } else {
+        String::new()
+    };
+    let footer = format!(
+        "── {sample}{prompt} · {} ({}) · {} in / {} out tokens · ${cost_now:.6} · {:.2}s (ttft {ttft}){compute} · {cache_note}",
+        target.alias,
+        r.model,
+        r.usage.input_tokens,
+        r.usage.output_tokens,
+        r.timing.latency.as_secs_f64(),
+    );
+    printer.note(&footer.dimmed().to_string());
+    Ok(())
+}
