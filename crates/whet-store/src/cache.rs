@@ -191,16 +191,17 @@ impl ResponseCache {
     ) -> Result<CallOutcome, StoreError> {
         let key = cache_key(provider.name(), req, repeat);
         if self.mode.reads()
-            && let Some(response) = self.get(&key).await? {
-                if let Some(on_event) = on_event {
-                    on_event(&StreamEvent::Text(response.content.clone()));
-                }
-                return Ok(CallOutcome {
-                    response,
-                    cache: CacheStatus::Hit,
-                    key,
-                });
+            && let Some(response) = self.get(&key).await?
+        {
+            if let Some(on_event) = on_event {
+                on_event(&StreamEvent::Text(response.content.clone()));
             }
+            return Ok(CallOutcome {
+                response,
+                cache: CacheStatus::Hit,
+                key,
+            });
+        }
         let response = match on_event {
             Some(on_event) => stream_to_end(provider, req, on_event).await?,
             None => provider.chat(req).await?,
