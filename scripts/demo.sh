@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The end-to-end demo: a fresh project, lint, render, release, label,
-# edit, diff, release again, roll back, render what `production` serves.
-# Until the providers land, "answered" stops at the rendered prompt.
+# edit, diff, release again, roll back, then answer with what `production`
+# serves on the embedded local model (no API key, no network).
 set -euo pipefail
 whet=${1:?usage: demo.sh PATH_TO_WHET}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/whet-demo.XXXXXX")
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; "$@"; }
 cd "$dir"
 git init -q
 git config user.name "whet demo"
@@ -23,6 +24,9 @@ step "$whet" prompt release support-reply --bump minor -m "Warmer brand voice"
 step "$whet" prompt label support-reply production 1.1.0 --yes -m "promote warmer voice"
 step "$whet" prompt rollback support-reply production --yes -m "complaints about tone"
 step "$whet" prompt render support-reply:production --var message="Where is my card?"
+step "$whet" run support-reply:production --var customer_name=Ana --var message="I ordered a card over a week ago and it still has not arrived." --stream
+step "$whet" run classify-intent --var message="I lost my card and I think someone is using it" --json
+step "$whet" run classify-intent --var message="I lost my card and I think someone is using it"
 step "$whet" prompt log support-reply
 step "$whet" prompt list
 printf '\ndemo project left in %s\n' "$dir"

@@ -54,9 +54,11 @@ fn main() -> ExitCode {
 
 fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
+    // llama.cpp's own chatter (loader notes, model quirks) stays out of the
+    // way unless asked for with -vv or WHET_LOG.
     let default = match verbose {
-        0 => "warn",
-        1 => "info",
+        0 => "warn,llama-cpp-2=error",
+        1 => "info,llama-cpp-2=warn",
         _ => "debug",
     };
     let filter = EnvFilter::try_from_env("WHET_LOG").unwrap_or_else(|_| EnvFilter::new(default));

@@ -3,9 +3,12 @@
 //! connections, limits and loaded local models are shared.
 
 use crate::error::CliError;
+use crate::printer::Printer;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
+use whet_local::{LocalProvider, LocalSettings, PromptMode};
+use whet_models::{ModelKind, ModelSpec, ModelStore};
 use whet_providers::{
     AnthropicProvider, HttpSettings, MockBehavior, MockProvider, OpenAiProvider, Pricing, Provider,
 };
@@ -29,13 +32,15 @@ pub struct ModelTarget {
 /// Builds and caches providers for one project.
 pub struct Models<'p> {
     project: &'p Project,
+    printer: Printer,
     built: BTreeMap<String, Arc<dyn Provider>>,
 }
 
 impl<'p> Models<'p> {
-    pub fn new(project: &'p Project) -> Self {
+    pub fn new(project: &'p Project, printer: Printer) -> Self {
         Self {
             project,
+            printer,
             built: BTreeMap::new(),
         }
     }
@@ -68,11 +73,21 @@ impl<'p> Models<'p> {
                 "model alias `{alias}` is not defined in whet.toml; {hint}"
             )));
         };
-        let provider = match self.built.get(&m.provider) {
+        // A local provider is one loaded model; remote ones serve many.
+        let key = format!(
+            "{}\0{}",
+            m.provider,
+            if self.kind(&m.provider) == "local" {
+                m.model.as_str()
+            } else {
+                ""
+            }
+        );
+        let provider = match self.built.get(&key) {
             Some(p) => p.clone(),
             None => {
-                let p = self.build(&m.provider)?;
-                self.built.insert(m.provider.clone(), p.clone());
+                let p = self.build(&m.provider, &m.model)?;
+                self.built.insert(key, p.clone());
                 p
             }
         };
@@ -89,7 +104,15 @@ impl<'p> Models<'p> {
         })
     }
 
-    fn build(&self, name: &str) -> Result<Arc<dyn Provider>, CliError> {
+    fn kind<'a>(&'a self, provider: &'a str) -> &'a str {
+        self.project
+            .config
+            .providers
+            .get(provider)
+            .map_or(provider, |p| p.kind.as_str())
+    }
+
+    fn build(&self, name: &str, model: &str) -> Result<Arc<dyn Provider>, CliError> {
         let builtin = ProviderConfig {
             kind: name.to_owned(),
             base_url: None,
@@ -118,11 +141,13 @@ impl<'p> Models<'p> {
                 cfg,
                 "https://api.anthropic.com",
             ))?),
-            "local" => {
-                return Err(CliError::Usage(
-                    "the local provider is not built into this binary yet".into(),
-                ));
-            }
+            "local" => Arc::new(local_provider(
+                self.project,
+                name,
+                cfg,
+                model,
+                self.printer,
+            )?),
             other => {
                 return Err(CliError::Usage(format!(
                     "provider `{name}` has unknown kind `{other}`"
@@ -130,6 +155,52 @@ impl<'p> Models<'p> {
             }
         })
     }
+}
+
+/// Loads a local model: a catalogue alias, a `.gguf` path (relative to the
+/// project) or a URL with its sha256, verified by whet-models.
+fn local_provider(
+    project: &Project,
+    name: &str,
+    cfg: &ProviderConfig,
+    model: &str,
+    printer: Printer,
+) -> Result<LocalProvider, CliError> {
+    let store = ModelStore::from_env()?;
+    // A relative .gguf path in whet.toml is relative to the project, not the shell.
+    let spec = match ModelSpec::parse(model)? {
+        ModelSpec::Path(p) if p.is_relative() => project.root.join(p).display().to_string(),
+        _ => model.to_owned(),
+    };
+    let resolved = match store.resolve(&spec) {
+        // First use of a catalogue model or URL: fetch it (verified) once.
+        Err(
+            whet_models::Error::NotInstalled { .. } | whet_models::Error::UrlNotDownloaded { .. },
+        ) => {
+            printer.note(&format!(
+                "model `{model}` is not installed yet: pulling it once"
+            ));
+            crate::commands::models::pull_with_bar(&store, &spec)?;
+            store.resolve(&spec)?
+        }
+        other => other?,
+    };
+    let mut settings = LocalSettings::new(resolved.path)
+        .with_name(name)
+        .with_model_name(model);
+    if resolved.kind == Some(ModelKind::Completion) {
+        settings = settings.with_mode(PromptMode::Completion);
+    }
+    if let Some(t) = cfg.threads {
+        settings = settings.with_threads(t as usize);
+    }
+    if let Some(c) = cfg.context_size {
+        settings = settings.with_context_size(c);
+    }
+    if let Some(p) = cfg.parallel {
+        settings = settings.with_parallel(p as usize);
+    }
+    Ok(LocalProvider::new(settings)?)
 }
 
 fn http_settings(name: &str, cfg: &ProviderConfig, default_url: &str) -> HttpSettings {

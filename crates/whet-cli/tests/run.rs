@@ -282,3 +282,53 @@ price_output_per_mtok = 1.5
     assert!(!String::from_utf8_lossy(&db).contains("sk-loopback"));
     assert!(!String::from_utf8_lossy(&out.stdout).contains("sk-loopback"));
 }
+
+#[test]
+fn the_embedded_local_model_answers_the_example_prompts() {
+    let tmp = project("");
+    let dir = tmp.path();
+    // The scaffold's classify-intent prompt: JSON-Schema output on qwen2.5-coder-0.5b-instruct.
+    let rec = records(&whet(
+        dir,
+        &[
+            "run",
+            "classify-intent",
+            "--var",
+            "message=I lost my card and I think someone is using it",
+            "--json",
+            "--cache",
+            "off",
+        ],
+        &[],
+    ));
+    assert_eq!(rec[0]["model"], "qwen2.5-coder-0.5b-instruct");
+    assert_eq!(rec[0]["provider"], "local");
+    let answer: Value = serde_json::from_str(rec[0]["output"].as_str().unwrap())
+        .expect("grammar-constrained output is JSON");
+    assert_eq!(answer["intent"], "lost_or_stolen_card", "{answer}");
+    assert_eq!(rec[0]["cost_usd"], 0.0);
+    assert!(rec[0]["compute_s"].as_f64().unwrap() > 0.0);
+    assert!(rec[0]["usage"]["input_tokens"].as_u64().unwrap() > 20);
+
+    // Streaming on the tiny model: text arrives on stdout, the footer on stderr.
+    let out = whet(
+        dir,
+        &[
+            "run",
+            "support-reply",
+            "--model",
+            "smol",
+            "--var",
+            "message=Where is my card?",
+            "--stream",
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).trim().len() > 5);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("smol (smollm2-135m-instruct)"));
+}

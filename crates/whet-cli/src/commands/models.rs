@@ -79,6 +79,26 @@ fn pull(
     as_json: bool,
     printer: Printer,
 ) -> Result<ExitStatus, CliError> {
+    let pulled = pull_with_bar(store, model)?;
+    if as_json {
+        printer.json(&json!({ "model": model, "path": pulled.path, "already_installed": pulled.already_installed }));
+    } else if pulled.already_installed {
+        printer.line(format!(
+            "{model} is already installed and verified: {}",
+            pulled.path.display()
+        ));
+    } else {
+        printer.line(format!(
+            "{} {model} (sha256 verified) -> {}",
+            "pulled".green().bold(),
+            pulled.path.display()
+        ));
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Pulls a model with a progress bar on stderr (drawn only on a terminal).
+pub fn pull_with_bar(store: &ModelStore, model: &str) -> Result<whet_models::Pulled, CliError> {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template(
@@ -105,20 +125,5 @@ fn pull(
     };
     let pulled = store.pull_spec(model, &mut on_progress);
     bar.finish_and_clear();
-    let pulled = pulled?;
-    if as_json {
-        printer.json(&json!({ "model": model, "path": pulled.path, "already_installed": pulled.already_installed }));
-    } else if pulled.already_installed {
-        printer.line(format!(
-            "{model} is already installed and verified: {}",
-            pulled.path.display()
-        ));
-    } else {
-        printer.line(format!(
-            "{} {model} (sha256 verified) -> {}",
-            "pulled".green().bold(),
-            pulled.path.display()
-        ));
-    }
-    Ok(ExitStatus::Success)
+    Ok(pulled?)
 }

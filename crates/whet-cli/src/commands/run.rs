@@ -35,7 +35,7 @@ pub fn run(args: &RunArgs, global: &GlobalArgs, printer: Printer) -> Result<Exit
     let bound = vars::bind(declared, given).map_err(whet_registry::RegistryError::from)?;
     let messages = resolved.prompt.render(&bound)?;
 
-    let mut models = Models::new(&project);
+    let mut models = Models::new(&project, printer);
     let alias = models.pick(
         args.model.as_deref(),
         resolved.prompt.spec.model.alias.as_deref(),
