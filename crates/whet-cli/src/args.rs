@@ -64,6 +64,8 @@ pub enum Command {
     Models(ModelsCommand),
     /// Render a prompt, call its model and print the answer with usage and cost.
     Run(RunArgs),
+    /// Talk with a model, turn by turn (`/reset` starts over, `/exit` or Ctrl-D quits).
+    Chat(ChatArgs),
     /// Print a shell completion script, e.g. `whet completions bash > /etc/bash_completion.d/whet`.
     Completions {
         /// The shell.
@@ -92,6 +94,22 @@ pub enum ModelsCommand {
         /// Alias or URL.
         model: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// Model alias from whet.toml (default: [defaults] model).
+    #[arg(long, value_name = "ALIAS")]
+    pub model: Option<String>,
+    /// A system message for the conversation.
+    #[arg(long, value_name = "TEXT")]
+    pub system: Option<String>,
+    /// Sampling temperature.
+    #[arg(long)]
+    pub temperature: Option<f64>,
+    /// Most tokens per answer.
+    #[arg(long, default_value_t = 512)]
+    pub max_tokens: u32,
 }
 
 #[derive(Debug, Args)]

@@ -76,6 +76,7 @@ fn run(cli: Cli, printer: Printer) -> Result<ExitStatus, CliError> {
         Command::Prompt(cmd) => Ok(commands::prompt::run(cmd, &global, printer)?),
         Command::Run(args) => commands::run::run(&args, &global, printer),
         Command::Models(cmd) => commands::models::run(cmd, printer),
+        Command::Chat(args) => commands::chat::run(&args, &global, printer),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut out = Vec::new();

@@ -332,3 +332,59 @@ fn the_embedded_local_model_answers_the_example_prompts() {
     assert!(String::from_utf8_lossy(&out.stdout).trim().len() > 5);
     assert!(String::from_utf8_lossy(&out.stderr).contains("smol (smollm2-135m-instruct)"));
 }
+
+#[test]
+fn chat_keeps_the_conversation_across_turns() {
+    let tmp = project("");
+    let mut c = Command::cargo_bin("whet").unwrap();
+    c.current_dir(tmp.path())
+        .env("NO_COLOR", "1")
+        .env_remove("WHET_PROJECT");
+    c.args([
+        "chat",
+        "--temperature",
+        "0",
+        "--max-tokens",
+        "30",
+        "--system",
+        "Answer in one short sentence.",
+    ]);
+    c.write_stdin("My name is Ana and I live in Lisbon.\n/reset\nHello\n/exit\nnever read\n");
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Two answers (one per user turn), the reset acknowledged, nothing after /exit.
+    assert_eq!(err.matches(" out tokens").count(), 2, "{err}");
+    assert!(err.contains("(conversation cleared)"));
+    let turns: Vec<u64> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("── ")?.split(' ').next()?.parse().ok())
+        .collect();
+    // After /reset the second request starts again from the system message alone.
+    assert!(
+        turns[1] < turns[0] + 10,
+        "history was not cleared: {turns:?}"
+    );
+
+    let mut c = Command::cargo_bin("whet").unwrap();
+    c.current_dir(tmp.path())
+        .env("NO_COLOR", "1")
+        .env_remove("WHET_PROJECT");
+    c.args(["chat", "--temperature", "0", "--max-tokens", "20"]);
+    c.write_stdin("My name is Ana.\nWhat is my name? Answer with the name only.\n");
+    let out = c.output().unwrap();
+    let answers = String::from_utf8_lossy(&out.stdout);
+    let second = answers
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .last()
+        .unwrap_or_default();
+    assert!(
+        second.contains("Ana"),
+        "the model did not see the first turn: {answers}"
+    );
+}

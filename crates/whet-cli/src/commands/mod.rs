@@ -1,6 +1,7 @@
 //! One module per command. Each takes its arguments and a [`Printer`](crate::printer::Printer)
 //! and returns an [`ExitStatus`](crate::ExitStatus).
 
+pub mod chat;
 pub mod init;
 pub mod models;
 pub mod prompt;
