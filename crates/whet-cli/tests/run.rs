@@ -381,7 +381,7 @@ fn chat_keeps_the_conversation_across_turns() {
     let second = answers
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .last()
+        .next_back()
         .unwrap_or_default();
     assert!(
         second.contains("Ana"),
