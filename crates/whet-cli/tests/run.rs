@@ -380,8 +380,7 @@ fn chat_keeps_the_conversation_across_turns() {
     let answers = String::from_utf8_lossy(&out.stdout);
     let second = answers
         .lines()
-        .filter(|l| !l.trim().is_empty())
-        .next_back()
+        .rfind(|l| !l.trim().is_empty())
         .unwrap_or_default();
     assert!(
         second.contains("Ana"),
