@@ -121,6 +121,7 @@ fn check_message(
         used,
         diags,
         stack: Vec::new(),
+        message: index,
     };
     for inc in template::includes(&m.content) {
         walk.visit(file, m.origin.map(inc.range.clone()), &inc);
@@ -142,11 +143,24 @@ struct IncludeWalk<'a> {
     diags: &'a mut Vec<Diagnostic>,
     /// Partials being expanded, outermost first: a repeat is a cycle.
     stack: Vec<String>,
+    /// Index of the message being walked.
+    message: usize,
 }
 
 impl IncludeWalk<'_> {
     fn visit(&mut self, file: &SourceFile, span: Option<std::ops::Range<usize>>, inc: &Include) {
         let Some(name) = &inc.name else {
+            // The expression reads variables: count them as used, so the
+            // only complaint is the one below.
+            let at = self
+                .stack
+                .last()
+                .map_or(TemplateAt::Message(self.message), |p| {
+                    TemplateAt::Partial(p.clone())
+                });
+            for v in inc.expr.iter().flat_map(|e| template::identifiers(e)) {
+                self.used.insert((v, at.clone()));
+            }
             // Only partials named literally are loaded, so a computed name
             // would fail at render time: refuse it now.
             self.diags.push(

@@ -45,6 +45,8 @@ pub struct Include {
     pub range: Range<usize>,
     /// `ignore missing`: a missing partial renders as nothing.
     pub ignore_missing: bool,
+    /// The expression, when the name is computed.
+    pub expr: Option<String>,
 }
 
 static INCLUDE: LazyLock<Result<Regex, regex::Error>> = LazyLock::new(|| {
@@ -66,6 +68,7 @@ pub fn includes(text: &str) -> Vec<Include> {
                 name,
                 range: whole.range(),
                 ignore_missing: c.get(4).is_some(),
+                expr: c.get(3).map(|m| m.as_str().trim().to_owned()),
             })
         })
         .collect()
@@ -122,6 +125,27 @@ pub fn undeclared_variables(text: &str) -> Result<BTreeSet<String>, TemplateErro
 
 static WORD: LazyLock<Result<Regex, regex::Error>> =
     LazyLock::new(|| Regex::new(r"[A-Za-z_][A-Za-z0-9_]*"));
+
+static STRING_LITERAL: LazyLock<Result<Regex, regex::Error>> =
+    LazyLock::new(|| Regex::new(r#""[^"]*"|'[^']*'"#));
+
+/// Names a template expression may read as variables: identifiers outside
+/// string literals, less Jinja's keywords and literals, and not attributes
+/// (`a.b` reads `a`).
+pub fn identifiers(expr: &str) -> Vec<String> {
+    const KEYWORDS: &[&str] = &[
+        "if", "else", "elif", "not", "and", "or", "in", "is", "true", "false", "none", "True",
+        "False", "None",
+    ];
+    let (Ok(word), Ok(strings)) = (WORD.as_ref(), STRING_LITERAL.as_ref()) else {
+        return Vec::new();
+    };
+    let code = strings.replace_all(expr, " ");
+    word.find_iter(&code)
+        .filter(|m| !code[..m.start()].ends_with('.') && !KEYWORDS.contains(&m.as_str()))
+        .map(|m| m.as_str().to_owned())
+        .collect()
+}
 
 /// Where a variable first appears inside `{{ }}` or `{% %}` in a template.
 pub fn find_variable(text: &str, var: &str) -> Option<Range<usize>> {
