@@ -5,7 +5,7 @@
 //! is the output schema, with `tool_choice` forcing it; its input becomes the
 //! response text.
 
-use crate::error::{ProviderError, TimeoutKind};
+use crate::error::ProviderError;
 use crate::http::{Answer, HttpClient, HttpSettings, context_numbers, error_message};
 use crate::provider::{ChatStream, Provider};
 use crate::sse::SseDecoder;
@@ -14,7 +14,6 @@ use crate::types::{
     ChatRequest, ChatResponse, ChatRole, FinishReason, ResponseFormat, StreamEvent, ToolCall, Usage,
 };
 use async_trait::async_trait;
-use futures::StreamExt;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -43,10 +42,7 @@ impl AnthropicProvider {
     }
 
     fn malformed(&self, message: impl Into<String>) -> ProviderError {
-        ProviderError::Malformed {
-            provider: self.name().to_owned(),
-            message: message.into(),
-        }
+        self.http.malformed(message)
     }
 
     async fn send(&self, req: &ChatRequest, stream: bool) -> Result<Answer, ProviderError> {
@@ -249,21 +245,8 @@ impl Provider for AnthropicProvider {
 
     async fn chat(&self, req: &ChatRequest) -> Result<ChatResponse, ProviderError> {
         let answer = self.send(req, false).await?;
-        let left = self
-            .http
-            .settings
-            .timeout
-            .saturating_sub(answer.started.elapsed());
-        let body = tokio::time::timeout(left, answer.response.text())
-            .await
-            .map_err(|_| ProviderError::Timeout {
-                provider: self.name().to_owned(),
-                kind: TimeoutKind::Total,
-                after: self.http.settings.timeout,
-            })?
-            .map_err(|e| self.malformed(format!("reading the body: {e}")))?;
-        let v: Value = serde_json::from_str(&body)
-            .map_err(|e| self.malformed(format!("invalid JSON ({e}): {}", error_message(&body))))?;
+        let started = answer.started;
+        let v = self.http.read_json(answer).await?;
         let blocks = v["content"]
             .as_array()
             .ok_or_else(|| self.malformed("no `content` in the response"))?;
@@ -300,7 +283,7 @@ impl Provider for AnthropicProvider {
                     .unwrap_or(0),
             },
             timing: crate::types::Timing {
-                latency: answer.started.elapsed(),
+                latency: started.elapsed(),
                 ttft: None,
                 compute: None,
             },
@@ -336,7 +319,6 @@ impl AnthropicProvider {
             started,
             ..
         } = answer;
-        let settings = &self.http.settings;
         let mut body = response.bytes_stream();
         let mut sse = SseDecoder::default();
         let mut acc = Assembler::new(req.model.clone(), started);
@@ -344,31 +326,10 @@ impl AnthropicProvider {
         let mut tool_index: BTreeMap<u64, usize> = BTreeMap::new();
         let output_tool = !matches!(req.response_format, ResponseFormat::Text);
         loop {
-            let first = acc.text.is_empty() && tool_index.is_empty();
-            let (limit, kind) = if first {
-                (
-                    settings.ttft_timeout.min(settings.timeout),
-                    TimeoutKind::FirstToken,
-                )
-            } else {
-                (settings.timeout, TimeoutKind::Total)
-            };
-            let left = limit.saturating_sub(started.elapsed());
-            let chunk = match tokio::time::timeout(left, body.next()).await {
-                Err(_) => {
-                    return Err(ProviderError::Timeout {
-                        provider: self.name().to_owned(),
-                        kind,
-                        after: limit,
-                    });
-                }
-                Ok(None) => {
-                    return Err(self
-                        .malformed("the stream ended before `message_stop` (truncated response)"));
-                }
-                Ok(Some(Err(e))) => return Err(self.malformed(format!("the stream broke: {e}"))),
-                Ok(Some(Ok(c))) => c,
-            };
+            let chunk = self
+                .http
+                .next_chunk(&mut body, started, acc.first_token_seen(), "`message_stop`")
+                .await?;
             for event in sse.feed(&chunk) {
                 let v: Value = serde_json::from_str(&event.data).map_err(|e| {
                     self.malformed(format!("invalid JSON in the stream ({e}): {}", event.data))

@@ -239,6 +239,68 @@ impl HttpClient {
         tokio::time::sleep(wait.min(left)).await;
     }
 
+    /// Reads a whole JSON body within what is left of the total timeout.
+    /// The answer's concurrency slot is released once the body is read.
+    pub async fn read_json(&self, answer: Answer) -> Result<serde_json::Value, ProviderError> {
+        let left = self
+            .settings
+            .timeout
+            .saturating_sub(answer.started.elapsed());
+        let body = tokio::time::timeout(left, answer.response.text())
+            .await
+            .map_err(|_| self.timeout(TimeoutKind::Total))?
+            .map_err(|e| self.malformed(format!("reading the body: {e}")))?;
+        serde_json::from_str(&body)
+            .map_err(|e| self.malformed(format!("invalid JSON ({e}): {}", error_message(&body))))
+    }
+
+    /// The next chunk of a streamed body, within the time-to-first-token
+    /// limit until `first_token_seen`, then within the total limit.
+    pub async fn next_chunk(
+        &self,
+        body: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+        started: Instant,
+        first_token_seen: bool,
+        end: &str,
+    ) -> Result<bytes::Bytes, ProviderError> {
+        let s = &self.settings;
+        let (limit, kind) = if first_token_seen {
+            (s.timeout, TimeoutKind::Total)
+        } else {
+            (s.ttft_timeout.min(s.timeout), TimeoutKind::FirstToken)
+        };
+        let left = limit.saturating_sub(started.elapsed());
+        match tokio::time::timeout(left, futures::StreamExt::next(body)).await {
+            Err(_) => Err(self.timeout(kind)),
+            Ok(None) => Err(self.malformed(format!(
+                "the stream ended before {end} (truncated response)"
+            ))),
+            Ok(Some(Err(e))) => Err(self.malformed(format!("the stream broke: {e}"))),
+            Ok(Some(Ok(chunk))) => Ok(chunk),
+        }
+    }
+
+    /// A timeout error of this provider.
+    pub fn timeout(&self, kind: TimeoutKind) -> ProviderError {
+        let after = match kind {
+            TimeoutKind::FirstToken => self.settings.ttft_timeout,
+            TimeoutKind::Total => self.settings.timeout,
+        };
+        ProviderError::Timeout {
+            provider: self.settings.name.clone(),
+            kind,
+            after,
+        }
+    }
+
+    /// A malformed-response error of this provider.
+    pub fn malformed(&self, message: impl Into<String>) -> ProviderError {
+        ProviderError::Malformed {
+            provider: self.settings.name.clone(),
+            message: message.into(),
+        }
+    }
+
     /// GETs JSON (used to list models for "model not found").
     pub async fn get_json(
         &self,

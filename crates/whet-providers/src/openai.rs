@@ -1,7 +1,7 @@
 //! Any OpenAI-compatible chat-completions endpoint: OpenAI, Azure OpenAI,
 //! vLLM, Ollama, llama.cpp's server, LM Studio.
 
-use crate::error::{ProviderError, TimeoutKind};
+use crate::error::ProviderError;
 use crate::http::{Answer, HttpClient, HttpSettings, context_numbers, error_message};
 use crate::provider::{ChatStream, Provider};
 use crate::sse::SseDecoder;
@@ -11,7 +11,6 @@ use crate::types::{
     StreamEvent, TokenLogprob, ToolCall, Usage,
 };
 use async_trait::async_trait;
-use futures::StreamExt;
 use serde_json::{Value, json};
 
 /// An OpenAI-compatible provider.
@@ -102,10 +101,7 @@ impl OpenAiProvider {
     }
 
     fn malformed(&self, message: impl Into<String>) -> ProviderError {
-        ProviderError::Malformed {
-            provider: self.name().to_owned(),
-            message: message.into(),
-        }
+        self.http.malformed(message)
     }
 }
 
@@ -307,21 +303,8 @@ impl Provider for OpenAiProvider {
 
     async fn chat(&self, req: &ChatRequest) -> Result<ChatResponse, ProviderError> {
         let answer = self.send(req, false).await?;
-        let left = self
-            .http
-            .settings
-            .timeout
-            .saturating_sub(answer.started.elapsed());
-        let body = tokio::time::timeout(left, answer.response.text())
-            .await
-            .map_err(|_| ProviderError::Timeout {
-                provider: self.name().to_owned(),
-                kind: TimeoutKind::Total,
-                after: self.http.settings.timeout,
-            })?
-            .map_err(|e| self.malformed(format!("reading the body: {e}")))?;
-        let v: Value = serde_json::from_str(&body)
-            .map_err(|e| self.malformed(format!("invalid JSON ({e}): {}", error_message(&body))))?;
+        let started = answer.started;
+        let v = self.http.read_json(answer).await?;
         let choice = v
             .pointer("/choices/0")
             .ok_or_else(|| self.malformed("no `choices[0]` in the response"))?;
@@ -348,8 +331,7 @@ impl Provider for OpenAiProvider {
                     .collect()
             })
             .unwrap_or_default();
-        let latency = answer.started.elapsed();
-        drop(answer.permit);
+        let latency = started.elapsed();
         Ok(ChatResponse {
             model: v["model"].as_str().unwrap_or(&req.model).to_owned(),
             content: unwrap_choice(req, content),
@@ -437,39 +419,14 @@ impl OpenAiProvider {
             started,
             ..
         } = answer;
-        let settings = &self.http.settings;
         let mut body = response.bytes_stream();
         let mut sse = SseDecoder::default();
         let mut acc = Assembler::new(req.model.clone(), started);
         loop {
-            let (limit, kind, after) = if acc.text.is_empty()
-                && acc.finish.is_none()
-                && started.elapsed() < settings.ttft_timeout
-            {
-                (
-                    settings.ttft_timeout.min(settings.timeout),
-                    TimeoutKind::FirstToken,
-                    settings.ttft_timeout,
-                )
-            } else {
-                (settings.timeout, TimeoutKind::Total, settings.timeout)
-            };
-            let left = limit.saturating_sub(started.elapsed());
-            let chunk = match tokio::time::timeout(left, body.next()).await {
-                Err(_) => {
-                    return Err(ProviderError::Timeout {
-                        provider: self.name().to_owned(),
-                        kind,
-                        after,
-                    });
-                }
-                Ok(None) => {
-                    return Err(self
-                        .malformed("the stream ended before `data: [DONE]` (truncated response)"));
-                }
-                Ok(Some(Err(e))) => return Err(self.malformed(format!("the stream broke: {e}"))),
-                Ok(Some(Ok(c))) => c,
-            };
+            let chunk = self
+                .http
+                .next_chunk(&mut body, started, acc.first_token_seen(), "`data: [DONE]`")
+                .await?;
             for event in sse.feed(&chunk) {
                 if event.data.trim() == "[DONE]" {
                     drop(permit);

@@ -52,6 +52,11 @@ impl Assembler {
         }
     }
 
+    /// Whether a text or tool-call piece has arrived yet.
+    pub fn first_token_seen(&self) -> bool {
+        self.ttft.is_some()
+    }
+
     /// Records a text piece and returns its event.
     pub fn text(&mut self, piece: &str) -> StreamEvent {
         self.mark_first_token();
