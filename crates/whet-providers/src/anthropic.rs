@@ -6,7 +6,7 @@
 //! response text.
 
 use crate::error::ProviderError;
-use crate::http::{Answer, HttpClient, HttpSettings, context_numbers, error_message};
+use crate::http::{Answer, HttpClient, HttpSettings, error_message};
 use crate::provider::{ChatStream, Provider};
 use crate::sse::SseDecoder;
 use crate::stream::{Assembler, EventSender, channel};
@@ -51,74 +51,9 @@ impl AnthropicProvider {
             auth.push(("x-api-key".to_owned(), key));
         }
         let body = self.http.with_extra(request_body(req, stream));
-        let provider = self.name().to_owned();
-        let env_var = self
-            .http
-            .settings
-            .api_key_env
-            .clone()
-            .unwrap_or_else(|| "(no api_key_env configured)".into());
-        let model = req.model.clone();
-        let classify =
-            move |status: u16, body: &str| classify(&provider, &env_var, &model, status, body);
         self.http
-            .post("/v1/messages", &body, &auth, &classify)
+            .post("/v1/messages", &body, &auth, &req.model)
             .await
-    }
-}
-
-fn classify(provider: &str, env_var: &str, model: &str, status: u16, body: &str) -> ProviderError {
-    let message = error_message(body);
-    let kind = serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| {
-            v.pointer("/error/type")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .unwrap_or_default();
-    let provider = provider.to_owned();
-    match (status, kind.as_str()) {
-        (401 | 403, _) => ProviderError::BadKey {
-            provider,
-            env_var: env_var.to_owned(),
-            status,
-            message,
-        },
-        (429, _) => ProviderError::RateLimited {
-            provider,
-            attempts: 0,
-            message,
-            retry_after: None,
-        },
-        (404, _) if message.to_ascii_lowercase().contains("model") => {
-            ProviderError::ModelNotFound {
-                provider,
-                model: model.to_owned(),
-                available: Vec::new(),
-            }
-        }
-        (400, _) if message.contains("prompt is too long") => {
-            let (limit, requested) = context_numbers(&message);
-            ProviderError::ContextTooLong {
-                provider,
-                limit,
-                requested,
-                message,
-            }
-        }
-        // 529 is Anthropic's "overloaded".
-        (500..=599, _) => ProviderError::Server {
-            provider,
-            status,
-            attempts: 0,
-            message,
-        },
-        _ => ProviderError::BadRequest {
-            provider,
-            status,
-            message,
-        },
     }
 }
 

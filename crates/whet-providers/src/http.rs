@@ -129,15 +129,20 @@ impl HttpClient {
         body
     }
 
-    /// POSTs JSON with retries; maps failures with `classify`, which turns a
-    /// non-2xx status and body into an error.
+    /// POSTs JSON for `model` with retries; a non-2xx answer becomes a typed
+    /// error through [`classify`].
     pub async fn post(
         &self,
         path: &str,
         body: &serde_json::Value,
         auth: &[(String, String)],
-        classify: &(dyn Fn(u16, &str) -> ProviderError + Send + Sync),
+        model: &str,
     ) -> Result<Answer, ProviderError> {
+        let env_var = self
+            .settings
+            .api_key_env
+            .as_deref()
+            .unwrap_or("(no api_key_env configured)");
         let url = format!("{}{path}", self.settings.base_url);
         let started = Instant::now();
         let mut attempt = 0;
@@ -191,7 +196,7 @@ impl HttpClient {
                     if status == 429 {
                         self.limiter.on_rate_limited();
                     }
-                    let mut err = classify(status, &text);
+                    let mut err = classify(&self.settings.name, env_var, model, status, &text);
                     if let ProviderError::RateLimited {
                         attempts,
                         retry_after: ra,
@@ -315,6 +320,62 @@ impl HttpClient {
             req = req.header(k.as_str(), v.as_str());
         }
         req.send().await.ok()?.json().await.ok()
+    }
+}
+
+/// Maps an HTTP error status and body to a typed error; the same rules
+/// serve every vendor (5xx includes Anthropic's 529 "overloaded").
+pub fn classify(
+    provider: &str,
+    env_var: &str,
+    model: &str,
+    status: u16,
+    body: &str,
+) -> ProviderError {
+    let message = error_message(body);
+    let lower = message.to_ascii_lowercase();
+    let provider = provider.to_owned();
+    match status {
+        401 | 403 => ProviderError::BadKey {
+            provider,
+            env_var: env_var.to_owned(),
+            status,
+            message,
+        },
+        429 => ProviderError::RateLimited {
+            provider,
+            attempts: 0,
+            message,
+            retry_after: None,
+        },
+        404 if lower.contains("model") => ProviderError::ModelNotFound {
+            provider,
+            model: model.to_owned(),
+            available: Vec::new(),
+        },
+        400 if lower.contains("context length")
+            || lower.contains("context_length")
+            || lower.contains("too long") =>
+        {
+            let (limit, requested) = context_numbers(&message);
+            ProviderError::ContextTooLong {
+                provider,
+                limit,
+                requested,
+                message,
+            }
+        }
+        500..=599 => ProviderError::Server {
+            provider,
+            status,
+            attempts: 0,
+            message,
+        },
+        _ => ProviderError::BadRequest {
+            provider,
+            status,
+            message,
+        },
     }
 }
 

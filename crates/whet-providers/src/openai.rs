@@ -2,7 +2,7 @@
 //! vLLM, Ollama, llama.cpp's server, LM Studio.
 
 use crate::error::ProviderError;
-use crate::http::{Answer, HttpClient, HttpSettings, context_numbers, error_message};
+use crate::http::{Answer, HttpClient, HttpSettings, error_message};
 use crate::provider::{ChatStream, Provider};
 use crate::sse::SseDecoder;
 use crate::stream::{Assembler, EventSender, channel};
@@ -46,28 +46,12 @@ impl OpenAiProvider {
         })
     }
 
-    fn classifier(&self, model: String) -> impl Fn(u16, &str) -> ProviderError + Send + Sync {
-        let provider = self.name().to_owned();
-        let env_var = self
-            .http
-            .settings
-            .api_key_env
-            .clone()
-            .unwrap_or_else(|| "(no api_key_env configured)".into());
-        move |status, body| classify(&provider, &env_var, &model, status, body)
-    }
-
     async fn send(&self, req: &ChatRequest, stream: bool) -> Result<Answer, ProviderError> {
         let body = self.http.with_extra(request_body(req, stream));
         let auth = self.auth()?;
         let result = self
             .http
-            .post(
-                "/chat/completions",
-                &body,
-                &auth,
-                &self.classifier(req.model.clone()),
-            )
+            .post("/chat/completions", &body, &auth, &req.model)
             .await;
         match result {
             Err(ProviderError::ModelNotFound {
@@ -102,55 +86,6 @@ impl OpenAiProvider {
 
     fn malformed(&self, message: impl Into<String>) -> ProviderError {
         self.http.malformed(message)
-    }
-}
-
-/// Maps an HTTP error to a typed error.
-fn classify(provider: &str, env_var: &str, model: &str, status: u16, body: &str) -> ProviderError {
-    let message = error_message(body);
-    let lower = message.to_ascii_lowercase();
-    let provider = provider.to_owned();
-    match status {
-        401 | 403 => ProviderError::BadKey {
-            provider,
-            env_var: env_var.to_owned(),
-            status,
-            message,
-        },
-        429 => ProviderError::RateLimited {
-            provider,
-            attempts: 0,
-            message,
-            retry_after: None,
-        },
-        404 if lower.contains("model") => ProviderError::ModelNotFound {
-            provider,
-            model: model.to_owned(),
-            available: Vec::new(),
-        },
-        400 if lower.contains("context length")
-            || lower.contains("context_length")
-            || lower.contains("too long") =>
-        {
-            let (limit, requested) = context_numbers(&message);
-            ProviderError::ContextTooLong {
-                provider,
-                limit,
-                requested,
-                message,
-            }
-        }
-        500..=599 => ProviderError::Server {
-            provider,
-            status,
-            attempts: 0,
-            message,
-        },
-        _ => ProviderError::BadRequest {
-            provider,
-            status,
-            message,
-        },
     }
 }
 
@@ -364,15 +299,7 @@ impl Provider for OpenAiProvider {
     async fn embed(&self, model: &str, inputs: &[String]) -> Result<Embeddings, ProviderError> {
         let auth = self.auth()?;
         let body = json!({"model": model, "input": inputs});
-        let answer = self
-            .http
-            .post(
-                "/embeddings",
-                &body,
-                &auth,
-                &self.classifier(model.to_owned()),
-            )
-            .await?;
+        let answer = self.http.post("/embeddings", &body, &auth, model).await?;
         let v: Value = answer
             .response
             .json()
