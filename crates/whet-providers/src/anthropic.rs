@@ -51,9 +51,11 @@ impl AnthropicProvider {
             auth.push(("x-api-key".to_owned(), key));
         }
         let body = self.http.with_extra(request_body(req, stream));
-        self.http
+        let result = self
+            .http
             .post("/v1/messages", &body, &auth, &req.model)
-            .await
+            .await;
+        self.http.with_model_list(result, "/v1/models", &auth).await
     }
 }
 

@@ -306,6 +306,40 @@ impl HttpClient {
         }
     }
 
+    /// Completes a "model not found" error with the models the provider
+    /// lists at `models_path` (`{"data": [{"id": …}]}`, as OpenAI-compatible
+    /// servers and Anthropic both answer); other results pass through.
+    pub async fn with_model_list(
+        &self,
+        result: Result<Answer, ProviderError>,
+        models_path: &str,
+        auth: &[(String, String)],
+    ) -> Result<Answer, ProviderError> {
+        let Err(ProviderError::ModelNotFound {
+            provider, model, ..
+        }) = result
+        else {
+            return result;
+        };
+        let mut available: Vec<String> = self
+            .get_json(models_path, auth)
+            .await
+            .and_then(|v| {
+                v["data"].as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|m| m["id"].as_str().map(str::to_owned))
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        available.sort();
+        Err(ProviderError::ModelNotFound {
+            provider,
+            model,
+            available,
+        })
+    }
+
     /// GETs JSON (used to list models for "model not found").
     pub async fn get_json(
         &self,

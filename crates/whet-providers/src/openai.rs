@@ -53,35 +53,7 @@ impl OpenAiProvider {
             .http
             .post("/chat/completions", &body, &auth, &req.model)
             .await;
-        match result {
-            Err(ProviderError::ModelNotFound {
-                provider, model, ..
-            }) => {
-                let available = self.list_models(&auth).await;
-                Err(ProviderError::ModelNotFound {
-                    provider,
-                    model,
-                    available,
-                })
-            }
-            other => other,
-        }
-    }
-
-    async fn list_models(&self, auth: &[(String, String)]) -> Vec<String> {
-        let Some(v) = self.http.get_json("/models", auth).await else {
-            return Vec::new();
-        };
-        let mut ids: Vec<String> = v["data"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|m| m["id"].as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
-        ids.sort();
-        ids
+        self.http.with_model_list(result, "/models", &auth).await
     }
 
     fn malformed(&self, message: impl Into<String>) -> ProviderError {

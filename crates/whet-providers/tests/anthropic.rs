@@ -235,3 +235,25 @@ async fn a_truncated_stream_is_a_typed_error() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn unknown_model_lists_the_models_the_api_offers() {
+    let server = Server::start(vec![
+        Reply::Json(404, json!({"type": "error", "error": {"type": "not_found_error", "message": "model: claude-nope"}}), vec![]),
+        Reply::Json(200, json!({"data": [{"id": "claude-b", "type": "model"}, {"id": "claude-a", "type": "model"}]}), vec![]),
+    ])
+    .await;
+    let mut req = request();
+    req.model = "claude-nope".into();
+    let err = provider(&server.url).chat(&req).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "anthropic-test: model `claude-nope` not found; available: claude-a, claude-b"
+    );
+    let got = server.received();
+    assert_eq!(
+        (got[1].method.as_str(), got[1].path.as_str()),
+        ("GET", "/v1/models")
+    );
+    assert_eq!(got[1].headers["x-api-key"], KEY);
+}
