@@ -113,20 +113,10 @@ impl<'p> Models<'p> {
     }
 
     fn build(&self, name: &str, model: &str) -> Result<Arc<dyn Provider>, CliError> {
+        // `local` and `mock` need no [providers] table.
         let builtin = ProviderConfig {
             kind: name.to_owned(),
-            base_url: None,
-            api_key_env: None,
-            api_key_header: None,
-            headers: BTreeMap::new(),
-            extra_body: serde_json::Map::new(),
-            timeout_s: None,
-            ttft_timeout_s: None,
-            max_retries: None,
-            max_concurrency: None,
-            threads: None,
-            context_size: None,
-            parallel: None,
+            ..ProviderConfig::default()
         };
         let cfg = self.project.config.providers.get(name).unwrap_or(&builtin);
         Ok(match cfg.kind.as_str() {

@@ -73,7 +73,7 @@ pub struct ModelAlias {
 }
 
 /// A provider from `[providers.NAME]`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProviderConfig {
     /// One of [`PROVIDER_KINDS`].
     pub kind: String,

@@ -205,16 +205,7 @@ fn asserts_of(key: &str, v: &Value) -> Result<Vec<SuiteAssertion>, RowError> {
 
 /// Turns one JSON object (a JSONL row, or a CSV record as strings) into a case.
 fn row_case(obj: Map<String, Value>, source: CaseSource) -> Result<TestCase, RowError> {
-    let mut t = TestCase {
-        description: None,
-        vars: Map::new(),
-        expected: None,
-        assert: Vec::new(),
-        threshold: None,
-        tags: Vec::new(),
-        split: None,
-        source,
-    };
+    let mut t = TestCase::empty(source);
     if obj.contains_key("vars") {
         for (k, v) in obj {
             match k.as_str() {

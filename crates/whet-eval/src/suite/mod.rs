@@ -211,6 +211,22 @@ pub struct TestCase {
     pub source: CaseSource,
 }
 
+impl TestCase {
+    /// A case with nothing set yet, read from `source`.
+    pub(crate) fn empty(source: CaseSource) -> Self {
+        TestCase {
+            description: None,
+            vars: Map::new(),
+            expected: None,
+            assert: Vec::new(),
+            threshold: None,
+            tags: Vec::new(),
+            split: None,
+            source,
+        }
+    }
+}
+
 /// A case ready to run: `defaultTest` vars and threshold and the scenario
 /// applied. Its assertions are the suite's `default_test.assert` followed by
 /// [`TestCase::assert`] (not copied, so a compiled assertion exists once).
@@ -732,20 +748,11 @@ impl Reader {
     pub(crate) fn test(&mut self, node: &Node, file: &Path, index: usize) -> Option<TestCase> {
         let entries = self.map("a test", node)?;
         let line = self.file.line_col(node.span.start).0;
-        let mut t = TestCase {
-            description: None,
-            vars: Map::new(),
-            expected: None,
-            assert: Vec::new(),
-            threshold: None,
-            tags: Vec::new(),
-            split: None,
-            source: CaseSource {
-                file: file.to_path_buf(),
-                line,
-                index,
-            },
-        };
+        let mut t = TestCase::empty(CaseSource {
+            file: file.to_path_buf(),
+            line,
+            index,
+        });
         for (k, v) in self.keys(entries, TEST_KEYS, "a test") {
             match k {
                 "description" => t.description = self.string(k, v),
