@@ -16,6 +16,7 @@
 //!
 //! The format itself is documented in the [`suite`] module.
 
+pub mod record;
 pub mod suite;
 
 pub use suite::{Suite, parse_suite, parse_suite_file};

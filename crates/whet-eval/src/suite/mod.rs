@@ -140,6 +140,21 @@ pub struct Suite {
     pub datasets: Vec<Dataset>,
     /// `scenarios`; empty when none.
     pub scenarios: Vec<Scenario>,
+    /// Prompts given as template text rather than registry references (a
+    /// promptfoo config's `prompts`); native suites have none.
+    pub inline_prompts: Vec<InlinePrompt>,
+}
+
+/// A prompt written as a template in the suite itself (promptfoo's inline or
+/// `file://` prompts). The text is a MiniJinja template over the case vars;
+/// when it is a JSON array of `{role, content}` objects after rendering, it
+/// is a chat, otherwise one user message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlinePrompt {
+    /// A display name (promptfoo's `label`, or the file name, or `prompt-N`).
+    pub name: String,
+    /// The template text.
+    pub template: String,
 }
 
 /// `defaultTest`: what every case shares.
@@ -627,6 +642,7 @@ impl Reader {
             tests,
             datasets,
             scenarios,
+            inline_prompts: Vec::new(),
         })
     }
 
