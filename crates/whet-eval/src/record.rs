@@ -248,3 +248,204 @@ impl CaseResult {
         self.error.is_some()
     }
 }
+
+/// Aggregates of one run, per variant: what the terminal scorecard, the
+/// reports and the gate read. Built streaming from [`CaseResult`]s by
+/// [`crate::summary`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Summary {
+    /// One per variant, in [`RunMeta::variants`] order.
+    pub variants: Vec<VariantSummary>,
+}
+
+/// Pass counts of a group of results (a variant, a split, a tag).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PassCounts {
+    /// Group name (split or tag; the variant name for the whole variant).
+    pub name: String,
+    /// Results in the group.
+    pub total: u64,
+    /// Passed.
+    pub passed: u64,
+    /// Errored (neither passed nor failed; excluded from the rate).
+    pub errors: u64,
+    /// passed / (total - errors); `None` when nothing was graded.
+    pub pass_rate: Option<f64>,
+    /// Wilson 95% interval of the pass rate.
+    pub ci_low: Option<f64>,
+    /// Wilson 95% interval of the pass rate.
+    pub ci_high: Option<f64>,
+}
+
+/// A named score (an assertion's `metric`, or its type when unnamed, or a
+/// derived metric such as `macro_f1`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricSummary {
+    /// The name.
+    pub name: String,
+    /// Graded values.
+    pub count: u64,
+    /// Mean score.
+    pub mean: f64,
+    /// 95% interval of the mean (bootstrap or Wilson for 0/1 scores);
+    /// `None` for derived metrics.
+    pub ci_low: Option<f64>,
+    /// 95% interval of the mean.
+    pub ci_high: Option<f64>,
+}
+
+/// Per-label metrics of a `choice` assertion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelRow {
+    /// The label.
+    pub label: String,
+    /// Precision.
+    pub precision: Option<f64>,
+    /// Recall.
+    pub recall: Option<f64>,
+    /// F1.
+    pub f1: Option<f64>,
+    /// Cases whose expected label this is.
+    pub support: u64,
+}
+
+/// Classification results of `choice` assertions, against each case's
+/// `expected` label. An output that is none of the labels is the
+/// pseudo-label `(none)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassificationSummary {
+    /// Row and column labels of the matrix.
+    pub labels: Vec<String>,
+    /// `matrix[expected][predicted]` counts.
+    pub matrix: Vec<Vec<u64>>,
+    /// Per label.
+    pub per_label: Vec<LabelRow>,
+    /// Accuracy.
+    pub accuracy: Option<f64>,
+    /// Macro-averaged F1.
+    pub macro_f1: Option<f64>,
+}
+
+/// Aggregates of one variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct VariantSummary {
+    /// Index into [`RunMeta::variants`].
+    pub variant: u32,
+    /// Its display name.
+    pub name: String,
+    /// All results of the variant.
+    pub overall: PassCounts,
+    /// Per split, sorted by name; cases without a split are `(none)`.
+    pub by_split: Vec<PassCounts>,
+    /// Per tag, sorted by name.
+    pub by_tag: Vec<PassCounts>,
+    /// Per metric, sorted by name.
+    pub metrics: Vec<MetricSummary>,
+    /// Classification, when the suite uses `choice`.
+    pub classification: Option<ClassificationSummary>,
+    /// Prompt tokens.
+    pub input_tokens: u64,
+    /// Generated tokens.
+    pub output_tokens: u64,
+    /// USD spent on the model calls.
+    pub cost_usd: f64,
+    /// USD spent by judges.
+    pub grading_cost_usd: f64,
+    /// Median latency of the model calls in ms.
+    pub latency_p50_ms: Option<f64>,
+    /// 95th percentile latency in ms.
+    pub latency_p95_ms: Option<f64>,
+    /// Results served from the response cache.
+    pub cache_hits: u64,
+    /// Mean agreement of repeated judge samples, when any assertion used
+    /// `judge_samples > 1`.
+    pub judge_agreement: Option<f64>,
+}
+
+/// A candidate compared with a baseline over the same cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// What the baseline is: a variant name or `run RUN_ID · variant`.
+    pub baseline: String,
+    /// What the candidate is.
+    pub candidate: String,
+    /// Cases present on both sides (paired by [`CaseResult::case_key`] and
+    /// repeat); errored pairs are left out.
+    pub pairs: u64,
+    /// Cases only one side has (a changed dataset); reported, not compared.
+    pub unpaired: u64,
+    /// Per metric: `pass_rate` first, then each named metric, then
+    /// `cost_usd` and `latency_ms`.
+    pub metrics: Vec<MetricDelta>,
+}
+
+/// Whether higher or lower values of a metric are better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    /// Scores and pass rates.
+    Higher,
+    /// Cost and latency.
+    Lower,
+}
+
+/// The verdict on one metric's change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// Significantly better.
+    Improved,
+    /// Significantly worse.
+    Regressed,
+    /// No significant difference.
+    NoChange,
+}
+
+/// One metric, baseline vs candidate, paired.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricDelta {
+    /// `pass_rate`, a metric name, `cost_usd` or `latency_ms`.
+    pub metric: String,
+    /// Which direction is better.
+    pub better: Better,
+    /// Baseline mean over the pairs.
+    pub baseline: f64,
+    /// Candidate mean over the pairs.
+    pub candidate: f64,
+    /// candidate − baseline.
+    pub delta: f64,
+    /// Paired bootstrap 95% interval of the delta.
+    pub ci_low: f64,
+    /// Paired bootstrap 95% interval of the delta.
+    pub ci_high: f64,
+    /// Two-sided p-value of the paired test.
+    pub p_value: f64,
+    /// The test: `mcnemar-exact`, `wilcoxon`, `sign-flip`.
+    pub test: String,
+    /// Pairs used.
+    pub n: u64,
+    /// The verdict at the 5% level.
+    pub change: Change,
+}
+
+/// A gate's decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateVerdict {
+    /// Every check passed.
+    pub passed: bool,
+    /// One line: `gate passed: …` or the first failing check.
+    pub reason: String,
+    /// Every check, in the order the gate lists them.
+    pub checks: Vec<GateCheck>,
+}
+
+/// One check of a gate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateCheck {
+    /// What was checked, e.g. `min_pass_rate[golden] >= 0.90`.
+    pub name: String,
+    /// Passed?
+    pub passed: bool,
+    /// The measured value and the limit, in words.
+    pub detail: String,
+}
