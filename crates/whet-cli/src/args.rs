@@ -66,6 +66,18 @@ pub enum Command {
     Run(RunArgs),
     /// Talk with a model, turn by turn (`/reset` starts over, `/exit` or Ctrl-D quits).
     Chat(ChatArgs),
+    /// Evaluate prompts on a suite: scorecard, reports, baseline comparison and gate.
+    ///
+    /// Exit 0 when the gate passes (without a gate: when every case passes),
+    /// 1 when it fails, 2 on errors.
+    Eval(EvalArgs),
+    /// List, show and export stored evaluation runs.
+    #[command(subcommand)]
+    Runs(RunsCommand),
+    /// Compare two stored runs case by case (paired statistics) and apply the candidate suite's gate.
+    Compare(CompareArgs),
+    /// Evaluation coverage: which declared intents have golden, edge and adversarial cases.
+    Coverage(CoverageArgs),
     /// Print a shell completion script, e.g. `whet completions bash > /etc/bash_completion.d/whet`.
     Completions {
         /// The shell.
@@ -141,6 +153,120 @@ pub struct RunArgs {
     /// Print one JSON record per sample.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The suite file (evals/NAME.yaml).
+    #[arg(value_name = "SUITE", required_unless_present_any = ["config", "resume"])]
+    pub suite: Option<PathBuf>,
+    /// A promptfoo config to run instead of a whet suite.
+    #[arg(
+        short = 'c',
+        long = "config",
+        value_name = "FILE",
+        conflicts_with = "suite"
+    )]
+    pub config: Option<PathBuf>,
+    /// Continue an interrupted run: only the cases it lacks run.
+    #[arg(long, value_name = "RUN", conflicts_with_all = ["suite", "config"])]
+    pub resume: Option<String>,
+    /// Compare with NAME:LABEL or NAME@VERSION (evaluated on the same cases now) or a stored RUN id.
+    #[arg(long, value_name = "REF|RUN")]
+    pub baseline: Option<String>,
+    /// Model aliases to evaluate on (repeatable; default: the suite's `models`, else each prompt's).
+    #[arg(long = "model", value_name = "ALIAS")]
+    pub models: Vec<String>,
+    /// Samples per case and variant; each has its own cache entry.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub repeat: u32,
+    /// Only cases matching: split:NAME[,NAME], tag:NAME[,NAME] or re:REGEX (repeat to AND them).
+    #[arg(long = "filter", value_name = "EXPR")]
+    pub filters: Vec<String>,
+    /// Evaluate a random sample of N cases (after --filter).
+    #[arg(long, value_name = "N")]
+    pub sample: Option<u64>,
+    /// Seed of --sample and of the bootstrap.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Calls in flight per provider (default: the provider's max_concurrency, 8 for remote, its `parallel` for local).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: Option<u32>,
+    /// Response cache: read-write, read-only, write-only or off (default: whet.toml's [cache] mode, else read-write).
+    #[arg(long, value_name = "MODE")]
+    pub cache: Option<String>,
+    /// Database URL (default: whet.toml's [store] url, else sqlite://.whet/whet.db).
+    #[arg(long, env = "WHET_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Write a report: .html, .json, .jsonl, .xml (JUnit) or .md (repeatable).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub outputs: Vec<PathBuf>,
+    /// Print the summary as JSON instead of the scorecard.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// Stored runs, newest first.
+    List {
+        /// At most this many.
+        #[arg(long, default_value_t = 20)]
+        limit: u64,
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        json: JsonArg,
+    },
+    /// A run's scorecard (RUN may be a unique id prefix, or `latest`).
+    Show {
+        /// The run.
+        run: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        json: JsonArg,
+    },
+    /// Write a run's reports: .html, .json, .jsonl, .xml (JUnit) or .md.
+    Export {
+        /// The run.
+        run: String,
+        /// Output files (repeatable).
+        #[arg(short = 'o', long = "output", value_name = "FILE", required = true)]
+        outputs: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArg {
+    /// Database URL (default: whet.toml's [store] url, else sqlite://.whet/whet.db).
+    #[arg(long, env = "WHET_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The baseline run (id, unique prefix or `latest`).
+    pub baseline: String,
+    /// The candidate run.
+    pub candidate: String,
+    /// Write reports of the comparison: .md, .json or .html (repeatable).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub outputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub db: DatabaseArg,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// Suite files (default: every evals/*.yaml of the project).
+    pub suites: Vec<PathBuf>,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,9 @@ pub enum CliError {
     /// A local model could not be found, fetched or verified.
     #[error(transparent)]
     Models(#[from] whet_models::Error),
+    /// A suite or config with errors: the diagnostics to render.
+    #[error("invalid input")]
+    Invalid(Vec<whet_registry::Diagnostic>),
     /// A bad request, already phrased for the user.
     #[error("{0}")]
     Usage(String),

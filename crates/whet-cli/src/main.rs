@@ -6,8 +6,10 @@ mod args;
 mod commands;
 mod diagnostics;
 mod error;
+mod judges;
 mod models;
 mod printer;
+mod report;
 
 use args::{Cli, ColorChoice, Command};
 use clap::Parser;
@@ -45,6 +47,14 @@ fn main() -> ExitCode {
             ));
             ExitCode::from(1)
         }
+        Err(CliError::Invalid(diags)) => {
+            printer.stderr(&diagnostics::render(&diags));
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            printer.error(&format!(
+                "{errors} error(s); fix them and run the command again"
+            ));
+            ExitCode::from(2)
+        }
         Err(e) => {
             printer.error(&e.to_string());
             ExitCode::from(2)
@@ -77,6 +87,10 @@ fn run(cli: Cli, printer: Printer) -> Result<ExitStatus, CliError> {
         Command::Run(args) => commands::run::run(&args, &global, printer),
         Command::Models(cmd) => commands::models::run(cmd, printer),
         Command::Chat(args) => commands::chat::run(&args, &global, printer),
+        Command::Eval(args) => commands::eval::run(&args, &global, printer),
+        Command::Runs(cmd) => commands::runs::run(cmd, &global, printer),
+        Command::Compare(args) => commands::runs::compare(&args, &global, printer),
+        Command::Coverage(args) => commands::runs::coverage(&args, &global, printer),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut out = Vec::new();

@@ -104,6 +104,81 @@ impl<'p> Models<'p> {
         })
     }
 
+    /// A promptfoo provider id: a whet alias when one has that name, else
+    /// `openai:[chat:]MODEL` or `anthropic:[messages:]MODEL` on the public
+    /// endpoints (keys from OPENAI_API_KEY / ANTHROPIC_API_KEY, base URLs from
+    /// OPENAI_BASE_URL / ANTHROPIC_BASE_URL).
+    pub fn target_or_adhoc(&mut self, id: &str) -> Result<ModelTarget, CliError> {
+        if self.project.config.models.contains_key(id) {
+            return self.target(id);
+        }
+        let (kind, rest) = id.split_once(':').ok_or_else(|| {
+            CliError::Usage(format!(
+                "provider `{id}` is neither a model alias in whet.toml nor openai:MODEL / anthropic:MODEL"
+            ))
+        })?;
+        let (model, env_key, env_url, default_url) = match kind {
+            "openai" => (
+                rest.strip_prefix("chat:").unwrap_or(rest),
+                "OPENAI_API_KEY",
+                "OPENAI_BASE_URL",
+                "https://api.openai.com/v1",
+            ),
+            "anthropic" => (
+                rest.strip_prefix("messages:").unwrap_or(rest),
+                "ANTHROPIC_API_KEY",
+                "ANTHROPIC_BASE_URL",
+                "https://api.anthropic.com",
+            ),
+            other => {
+                return Err(CliError::Usage(format!(
+                    "provider `{id}`: whet maps openai:* and anthropic:* provider ids; `{other}` is not one (define a model alias in whet.toml and use its name as the id)"
+                )));
+            }
+        };
+        let key = format!("{id}\0adhoc");
+        let provider = match self.built.get(&key) {
+            Some(p) => p.clone(),
+            None => {
+                let cfg = ProviderConfig {
+                    kind: kind.to_owned(),
+                    base_url: std::env::var(env_url).ok(),
+                    api_key_env: Some(env_key.to_owned()),
+                    ..ProviderConfig::default()
+                };
+                let settings = http_settings(kind, &cfg, default_url);
+                let p: Arc<dyn Provider> = if kind == "openai" {
+                    Arc::new(OpenAiProvider::new(settings)?)
+                } else {
+                    Arc::new(AnthropicProvider::new(settings)?)
+                };
+                self.built.insert(key, p.clone());
+                p
+            }
+        };
+        Ok(ModelTarget {
+            alias: id.to_owned(),
+            provider_name: kind.to_owned(),
+            provider,
+            model: model.to_owned(),
+            pricing: Pricing::default(),
+        })
+    }
+
+    /// Calls in flight for a provider: a local model's `parallel` slots
+    /// (one by default: llama.cpp decodes one sequence at a time), a remote
+    /// provider's `max_concurrency` (8 by default).
+    pub fn concurrency(&self, provider: &str) -> usize {
+        let cfg = self.project.config.providers.get(provider);
+        match self.kind(provider) {
+            "local" => cfg.and_then(|c| c.parallel).map_or(1, |p| p as usize),
+            "mock" => 64,
+            _ => cfg
+                .and_then(|c| c.max_concurrency)
+                .map_or(8, |c| c as usize),
+        }
+    }
+
     fn kind<'a>(&'a self, provider: &'a str) -> &'a str {
         self.project
             .config

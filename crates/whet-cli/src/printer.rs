@@ -15,6 +15,11 @@ impl Printer {
         Self { quiet }
     }
 
+    /// Whether `--quiet` was given.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// Prints a line of human output (suppressed by `--quiet`).
     pub fn line(&self, text: impl AsRef<str>) {
         if !self.quiet {

@@ -15,8 +15,16 @@
 //! scenarios applied) for the runner, which is not part of this crate yet.
 //!
 //! The format itself is documented in the [`suite`] module.
+//! [`promptfoo::import_promptfoo_file`] reads a promptfoo config into the
+//! same [`suite::Suite`], warning about every key it does not use.
 
+pub mod compare;
+pub mod coverage;
+pub mod gate;
+pub mod promptfoo;
 pub mod record;
+pub mod run;
 pub mod suite;
+pub mod summary;
 
 pub use suite::{Suite, parse_suite, parse_suite_file};

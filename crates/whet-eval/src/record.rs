@@ -124,6 +124,9 @@ pub struct RunOptions {
     pub seed: u64,
     /// Cache mode used.
     pub cache: String,
+    /// `--baseline RUN`: the stored run this one is compared with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_run: Option<String>,
 }
 
 /// The grade of one assertion on one output.

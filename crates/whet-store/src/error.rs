@@ -32,6 +32,38 @@ pub enum StoreError {
     /// The provider call failed (nothing was stored).
     #[error(transparent)]
     Provider(#[from] whet_providers::ProviderError),
+    /// `create_run` was given an id that is already stored.
+    #[error("an evaluation run with id `{0}` already exists: pick a new id, or resume that run")]
+    RunExists(String),
+    /// No stored evaluation run has this id (or id prefix).
+    #[error("no evaluation run matches `{0}`: list the stored runs to find its id")]
+    RunNotFound(String),
+    /// An id prefix matched more than one run.
+    #[error("`{prefix}` matches {matches} evaluation runs ({}): give more characters of the id", candidate_list(.candidates, *.matches))]
+    AmbiguousRun {
+        /// The prefix given.
+        prefix: String,
+        /// How many runs it matched.
+        matches: u64,
+        /// The first ids it matched, newest first (at most ten).
+        candidates: Vec<String>,
+    },
+    /// A result cannot be stored as given (nothing of its batch was stored).
+    #[error(
+        "cannot store result (case {case_idx}, variant {variant}, repeat {repeat}) of run `{run_id}`: {reason}"
+    )]
+    BadResult {
+        /// The run.
+        run_id: String,
+        /// The case index.
+        case_idx: u64,
+        /// The variant index.
+        variant: u32,
+        /// The repeat index.
+        repeat: u32,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// A directory for the database could not be created.
     #[error("cannot create {path}: {source}")]
     Io {
@@ -40,4 +72,13 @@ pub enum StoreError {
         /// Why.
         source: std::io::Error,
     },
+}
+
+/// `a, b, c` plus `, …` when some matches were left out.
+fn candidate_list(candidates: &[String], matches: u64) -> String {
+    let mut list = candidates.join(", ");
+    if matches > candidates.len() as u64 {
+        list.push_str(", …");
+    }
+    list
 }

@@ -2,10 +2,12 @@
 //! and returns an [`ExitStatus`](crate::ExitStatus).
 
 pub mod chat;
+pub mod eval;
 pub mod init;
 pub mod models;
 pub mod prompt;
 pub mod run;
+pub mod runs;
 
 use crate::args::GlobalArgs;
 use whet_registry::{Project, RegistryError};

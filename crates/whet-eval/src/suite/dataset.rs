@@ -27,6 +27,11 @@ pub enum DatasetFormat {
     Csv,
     /// A YAML (or JSON) list of test mappings, like inline `tests`.
     Yaml,
+    /// A CSV file of a promptfoo config: `__expected` columns hold
+    /// assertions, as promptfoo reads them (see [`crate::promptfoo`]).
+    PromptfooCsv,
+    /// A YAML (or JSON) list of promptfoo test cases (see [`crate::promptfoo`]).
+    PromptfooYaml,
 }
 
 impl DatasetFormat {
@@ -107,13 +112,17 @@ impl LazyFile {
 }
 
 /// What is wrong with one row.
-struct RowError {
+pub(crate) struct RowError {
     message: String,
     label: String,
     help: String,
 }
 
-fn row_error(message: impl Into<String>, label: &str, help: impl Into<String>) -> RowError {
+pub(crate) fn row_error(
+    message: impl Into<String>,
+    label: &str,
+    help: impl Into<String>,
+) -> RowError {
     RowError {
         message: message.into(),
         label: label.into(),
@@ -287,6 +296,8 @@ struct CsvRows {
     headers: Vec<String>,
     index: usize,
     file: LazyFile,
+    /// Rows follow promptfoo's column conventions.
+    promptfoo: bool,
 }
 
 /// The rows of one dataset, read one at a time.
@@ -337,7 +348,8 @@ impl Rows {
                 })),
                 Vec::new(),
             )),
-            DatasetFormat::Csv => {
+            DatasetFormat::Csv | DatasetFormat::PromptfooCsv => {
+                let promptfoo = format == DatasetFormat::PromptfooCsv;
                 let mut reader = csv::ReaderBuilder::new()
                     .flexible(false)
                     .from_reader(open(path)?);
@@ -361,17 +373,23 @@ impl Rows {
                         Vec::new()
                     }
                 };
+                if promptfoo {
+                    diags.extend(crate::promptfoo::csv_header_warnings(&headers, || {
+                        file.get().clone()
+                    }));
+                }
                 Ok((
                     Rows::Csv(Box::new(CsvRows {
                         reader,
                         headers,
                         index: 0,
                         file,
+                        promptfoo,
                     })),
                     diags,
                 ))
             }
-            DatasetFormat::Yaml => {
+            DatasetFormat::Yaml | DatasetFormat::PromptfooYaml => {
                 let bytes = fs_err::read(path).map_err(|e| {
                     let file = SourceFile::new(path, "");
                     Diagnostic::error(
@@ -392,6 +410,9 @@ impl Rows {
                 match yaml::parse(&text) {
                     Ok(None) => {}
                     Ok(Some(root)) => match &root.value {
+                        Yaml::Seq(items) if format == DatasetFormat::PromptfooYaml => {
+                            cases = crate::promptfoo::test_file_cases(&mut r, items);
+                        }
                         Yaml::Seq(items) => {
                             for (i, n) in items.iter().enumerate() {
                                 cases.extend(r.test(n, path, i));
@@ -564,10 +585,12 @@ impl CsvRows {
                     line,
                     index,
                 };
-                Some(
+                let case = if self.promptfoo {
+                    crate::promptfoo::csv_row_case(obj, source)
+                } else {
                     row_case(obj, source)
-                        .map_err(|e| self.file.error("bad-row", Some(byte..byte + 1), e)),
-                )
+                };
+                Some(case.map_err(|e| self.file.error("bad-row", Some(byte..byte + 1), e)))
             }
         }
     }
@@ -587,7 +610,7 @@ fn with_defaults(mut t: TestCase, d: &Dataset) -> TestCase {
 }
 
 /// Reads a whole dataset once: counts rows, hashes the file, reports every bad row.
-pub(super) fn validate(d: &mut Dataset) -> Vec<Diagnostic> {
+pub(crate) fn validate(d: &mut Dataset) -> Vec<Diagnostic> {
     let (mut rows, mut diags) = match Rows::open(&d.path, d.format) {
         Ok(r) => r,
         Err(e) => return vec![e],
@@ -646,7 +669,8 @@ impl<'s> Cases<'s> {
                 match Rows::open(&d.path, d.format) {
                     Ok((rows, diags)) => {
                         self.rows = Some(rows);
-                        self.pending = diags;
+                        // Warnings were reported when the suite was parsed.
+                        self.pending = diags.into_iter().filter(Diagnostic::is_error).collect();
                         self.pending.reverse();
                         continue;
                     }

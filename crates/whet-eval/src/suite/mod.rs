@@ -64,9 +64,34 @@
 //! file order; with `scenarios`, each row is yielded once per scenario
 //! (scenario innermost). Variables merge with the most specific winning:
 //! `defaultTest.vars`, then the scenario's, then the case's own.
+//!
+//! # Gate and coverage
+//!
+//! ```yaml
+//! gate:                                   # optional; every limit is optional
+//!   min_pass_rate: 0.80                   # candidate, over all graded results, in [0, 1]
+//!   min_pass_rate_by_split: {golden: 0.90, adversarial: 1.0}
+//!   min_pass_rate_by_tag: {injection: 1.0}
+//!   max_regression:                       # vs the baseline: largest drop tolerated
+//!     pass_rate: 0.0                      #   any significant drop fails
+//!     routing: 0.05                       #   a named metric (or cost_usd, latency_ms)
+//!   regression_rule: significant          # or non-inferiority (must show the drop is within)
+//!   max_errors: 0                         # errored results allowed (a whole number)
+//!   max_cost_usd: 1.00                    # the candidate's model spend in the run
+//!   max_latency_p95_ms: 3000
+//!   min_coverage: 0.8                     # share of covered intent x split cells
+//! coverage:                               # optional
+//!   intents: [refund, card_lost]          # default: the labels of `choice` assertions
+//!   splits: [golden, edge, adversarial]   # the default
+//! ```
+//!
+//! Rates are checked to lie in [0, 1] and limits to be >= 0 while parsing.
+//! [`crate::gate`] documents how each check is decided, [`crate::coverage`]
+//! when a case covers an intent.
 
-mod dataset;
-mod yaml;
+pub(crate) mod dataset;
+mod gating;
+pub(crate) mod yaml;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -99,6 +124,8 @@ const SUITE_KEYS: &[&str] = &[
     "datasets",
     "defaultTest",
     "scenarios",
+    "gate",
+    "coverage",
 ];
 const TEST_KEYS: &[&str] = &[
     "description",
@@ -119,6 +146,8 @@ const ASSERT_KEYS: &[&str] = &[
     "weight",
     "metric",
     "normalizeUnicode",
+    "judge_samples",
+    "provider",
 ];
 
 /// A parsed suite.
@@ -143,6 +172,10 @@ pub struct Suite {
     /// Prompts given as template text rather than registry references (a
     /// promptfoo config's `prompts`); native suites have none.
     pub inline_prompts: Vec<InlinePrompt>,
+    /// `gate`: the release gate of [`crate::gate::evaluate`].
+    pub gate: Option<crate::gate::Gate>,
+    /// `coverage`: intents and splits for [`crate::coverage::coverage`].
+    pub coverage: Option<crate::coverage::CoverageSpec>,
 }
 
 /// A prompt written as a template in the suite itself (promptfoo's inline or
@@ -273,6 +306,24 @@ pub struct Dataset {
 }
 
 impl Suite {
+    /// A suite with nothing in it yet, for importers that fill it in
+    /// (`crate::promptfoo`): one place to update when `Suite` grows a field.
+    pub(crate) fn empty(path: &Path) -> Suite {
+        Suite {
+            path: path.to_path_buf(),
+            description: None,
+            prompts: Vec::new(),
+            models: Vec::new(),
+            default_test: DefaultTest::default(),
+            tests: Vec::new(),
+            datasets: Vec::new(),
+            scenarios: Vec::new(),
+            inline_prompts: Vec::new(),
+            gate: None,
+            coverage: None,
+        }
+    }
+
     /// Number of cases [`Suite::cases`] yields.
     pub fn case_count(&self) -> usize {
         let rows = self.tests.len() + self.datasets.iter().map(|d| d.rows).sum::<usize>();
@@ -384,7 +435,7 @@ impl With for Diagnostic {
     }
 }
 
-type Entries<'n> = &'n [(Node, Node)];
+pub(crate) type Entries<'n> = &'n [(Node, Node)];
 
 impl Reader {
     pub fn err(
@@ -399,7 +450,7 @@ impl Reader {
         &mut self.diags[last]
     }
 
-    fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {
+    pub(crate) fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {
         let found = node.kind();
         self.err(
             "wrong-type",
@@ -413,7 +464,7 @@ impl Reader {
     }
 
     /// The entries of a mapping, or a diagnostic.
-    fn map<'n>(&mut self, key: &str, node: &'n Node) -> Option<Entries<'n>> {
+    pub(crate) fn map<'n>(&mut self, key: &str, node: &'n Node) -> Option<Entries<'n>> {
         match &node.value {
             Yaml::Map(e) => Some(e),
             _ => {
@@ -474,7 +525,7 @@ impl Reader {
         out
     }
 
-    fn string(&mut self, key: &str, node: &Node) -> Option<String> {
+    pub(crate) fn string(&mut self, key: &str, node: &Node) -> Option<String> {
         match &node.value {
             Yaml::Str(s) => Some(s.clone()),
             _ => {
@@ -484,7 +535,7 @@ impl Reader {
         }
     }
 
-    fn number(&mut self, key: &str, node: &Node) -> Option<f64> {
+    pub(crate) fn number(&mut self, key: &str, node: &Node) -> Option<f64> {
         match node.as_f64() {
             Some(f) if f.is_finite() => Some(f),
             _ => {
@@ -495,7 +546,7 @@ impl Reader {
     }
 
     /// A list of items, or a single item accepted as a list of one.
-    fn list(node: &Node) -> &[Node] {
+    pub(crate) fn list(node: &Node) -> &[Node] {
         match &node.value {
             Yaml::Seq(items) => items,
             _ => std::slice::from_ref(node),
@@ -515,7 +566,7 @@ impl Reader {
             .collect()
     }
 
-    fn vars(&mut self, node: &Node) -> Map<String, Value> {
+    pub(crate) fn vars(&mut self, node: &Node) -> Map<String, Value> {
         let Some(entries) = self.map("vars", node) else {
             return Map::new();
         };
@@ -628,6 +679,8 @@ impl Reader {
                 .with_help("add `tests:` with inline cases or dataset files"),
             );
         }
+        let gate = get("gate").and_then(|n| self.gate(n));
+        let coverage = get("coverage").and_then(|n| self.coverage(n));
         // Read every dataset now: bad rows are reported with the suite.
         for d in &mut datasets {
             let diags = dataset::validate(d);
@@ -643,6 +696,8 @@ impl Reader {
             datasets,
             scenarios,
             inline_prompts: Vec::new(),
+            gate,
+            coverage,
         })
     }
 
@@ -680,7 +735,7 @@ impl Reader {
         Some(s)
     }
 
-    fn dataset_ref(&mut self, node: &Node, base: &Path) -> Option<Dataset> {
+    pub(crate) fn dataset_ref(&mut self, node: &Node, base: &Path) -> Option<Dataset> {
         let (path_node, split, tags) = match &node.value {
             Yaml::Str(_) => (node, None, Vec::new()),
             Yaml::Map(entries) => {

@@ -1,0 +1,168 @@
+//! Wires whet-judge into the runner: finds which judged, embedding and
+//! script assertions a suite uses, loads only the models they need, and
+//! adapts [`Graders`] to the runner's [`ExternalGrader`].
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use whet_assert::AssertionSpec;
+use whet_eval::run::{ExternalGrade, ExternalGrader, ExternalInput};
+use whet_eval::suite::{EXTERNAL_TYPES, Suite, SuiteAssertion};
+use whet_judge::{CaseInput, Graders, JudgeModel};
+use whet_models::ModelStore;
+use whet_store::ResponseCache;
+
+use crate::error::CliError;
+use crate::models::Models;
+use crate::printer::Printer;
+
+/// The embedding model `similar` and `answer-relevance` use.
+const EMBEDDING_MODEL: &str = "all-minilm-l6-v2";
+
+/// What a suite's external assertions need.
+#[derive(Default)]
+struct Needs {
+    /// A judged assertion that names no `provider`: needs the default judge.
+    default_judge: bool,
+    embeddings: bool,
+    any: bool,
+    aliases: BTreeSet<String>,
+}
+
+impl Needs {
+    fn add(&mut self, a: &SuiteAssertion) {
+        if a.compiled.is_some() {
+            return;
+        }
+        let base = a.spec.kind.strip_prefix("not-").unwrap_or(&a.spec.kind);
+        if !EXTERNAL_TYPES.contains(&base) {
+            return;
+        }
+        self.any = true;
+        match base {
+            "script" => {}
+            // `provider` on `similar` names the embedder, not a judge.
+            "similar" => {
+                match &a.spec.provider {
+                    Some(p) => {
+                        self.aliases.insert(p.clone());
+                    }
+                    None => self.embeddings = true,
+                }
+                return;
+            }
+            "answer-relevance" => self.embeddings = true,
+            _ => {}
+        }
+        match &a.spec.provider {
+            Some(p) => {
+                self.aliases.insert(p.clone());
+            }
+            None => self.default_judge = true,
+        }
+    }
+}
+
+/// The graders a suite needs, or `None` when it has no external
+/// assertions. Reads every case once (dataset rows may carry assertions).
+pub fn graders(
+    models: &mut Models<'_>,
+    suite: &Suite,
+    cache: &ResponseCache,
+    printer: Printer,
+) -> Result<Option<Arc<dyn ExternalGrader>>, CliError> {
+    let mut needs = Needs::default();
+    for a in &suite.default_test.assert {
+        needs.add(a);
+    }
+    for case in suite.cases() {
+        let case = case.map_err(|d| CliError::Invalid(vec![d]))?;
+        for a in &case.test.assert {
+            needs.add(a);
+        }
+    }
+    if !needs.any {
+        return Ok(None);
+    }
+    let dir = suite
+        .path
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let mut g = Graders::new()
+        .with_cache(cache.clone())
+        .with_script_dir(dir);
+    if needs.default_judge {
+        let alias = models.pick(None, None).map_err(|_| {
+            CliError::Usage("a judged assertion needs a judge: set [defaults] model in whet.toml or `provider: ALIAS` on the assertion".into())
+        })?;
+        g = g.with_judge(judge_model(models, &alias)?);
+    }
+    for alias in &needs.aliases {
+        g = g.with_model(judge_model(models, alias)?);
+    }
+    if needs.embeddings {
+        g = g.with_embedder(embedder(printer)?);
+    }
+    Ok(Some(Arc::new(JudgeGrader(g))))
+}
+
+fn judge_model(models: &mut Models<'_>, alias: &str) -> Result<JudgeModel, CliError> {
+    let t = models.target(alias)?;
+    Ok(JudgeModel::new(alias, t.provider, t.model).with_pricing(t.pricing))
+}
+
+/// The local MiniLM embedder, pulled on first use.
+fn embedder(printer: Printer) -> Result<JudgeModel, CliError> {
+    let store = ModelStore::from_env()?;
+    let dir = match store.path(EMBEDDING_MODEL) {
+        Ok(d) => d,
+        Err(_) => {
+            printer.note(&format!(
+                "model `{EMBEDDING_MODEL}` is not installed yet: pulling it once"
+            ));
+            crate::commands::models::pull_with_bar(&store, EMBEDDING_MODEL)?;
+            store.path(EMBEDDING_MODEL)?
+        }
+    };
+    let embedder = whet_embed::LocalEmbedder::load(dir)
+        .map_err(|e| CliError::Usage(format!("cannot load {EMBEDDING_MODEL}: {e}")))?;
+    let provider = whet_embed::EmbeddingProvider::new(Arc::new(embedder));
+    Ok(JudgeModel::new(
+        EMBEDDING_MODEL,
+        Arc::new(provider),
+        EMBEDDING_MODEL,
+    ))
+}
+
+/// whet-judge behind the runner's trait.
+struct JudgeGrader(Graders);
+
+impl ExternalGrader for JudgeGrader {
+    fn grade<'a>(
+        &'a self,
+        spec: &'a AssertionSpec,
+        input: ExternalInput<'a>,
+    ) -> BoxFuture<'a, Result<ExternalGrade, String>> {
+        async move {
+            let case = CaseInput {
+                output: input.output,
+                vars: input.vars,
+                expected: input.expected,
+                prompt: input.prompt,
+            };
+            self.0
+                .grade(spec, &case)
+                .await
+                .map(|g| ExternalGrade {
+                    grade: g.grade,
+                    agreement: g.agreement,
+                    cost_usd: g.cost_usd,
+                })
+                .map_err(|e| e.to_string())
+        }
+        .boxed()
+    }
+}
