@@ -618,3 +618,49 @@ fn a_promptfoo_config_runs_like_its_native_suite() {
     assert_eq!(imported, own);
     assert!(own.iter().any(|r| r[3] == true) && own.iter().any(|r| r[3] == false));
 }
+
+#[test]
+fn coverage_reports_the_intent_split_cells_that_have_cases() {
+    let (url, _) = start_server(Duration::ZERO);
+    let tmp = project(&url, 0);
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("evals/routing.yaml"),
+        r#"prompts: [echo]
+coverage: {intents: [refund, card_lost]}
+tests:
+  - {vars: {message: a}, expected: refund, split: golden}
+  - {vars: {message: b}, expected: refund, split: edge}
+  - {vars: {message: c}, expected: refund, split: adversarial}
+  - {vars: {message: d}, split: golden, tags: [card_lost]}
+"#,
+    )
+    .unwrap();
+    std::fs::remove_file(dir.join("evals/echo.yaml")).unwrap();
+    let out = whet(dir, &["coverage", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v[0]["coverage"];
+    assert_eq!(c["covered_cells"], 4);
+    assert_eq!(c["total_cells"], 6);
+    let missing: Vec<String> = c["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            format!(
+                "{}/{}",
+                m["intent"].as_str().unwrap(),
+                m["split"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(missing, ["card_lost/edge", "card_lost/adversarial"]);
+    let out = whet(dir, &["coverage", "evals/routing.yaml"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("coverage 67%"), "{text}");
+    assert!(
+        text.contains("missing: card_lost/edge, card_lost/adversarial"),
+        "{text}"
+    );
+}

@@ -235,3 +235,62 @@ fn filters_and_samples_are_deterministic() {
     let seen: HashSet<_> = (0..20).flat_map(pick).collect();
     assert_eq!(seen.len(), 3, "every case can be sampled");
 }
+
+/// Records the values external assertions were graded with.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<String>>);
+
+impl whet_eval::run::ExternalGrader for Recorder {
+    fn grade<'a>(
+        &'a self,
+        spec: &'a whet_assert::AssertionSpec,
+        _: whet_eval::run::ExternalInput<'a>,
+    ) -> futures::future::BoxFuture<'a, Result<whet_eval::run::ExternalGrade, String>> {
+        let value = spec
+            .value
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        self.0.lock().unwrap().push(value.to_owned());
+        Box::pin(async { Err::<whet_eval::run::ExternalGrade, _>("recorded".to_owned()) })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rubric_values_are_rendered_with_the_case_vars() {
+    let text = r#"
+prompts: [echo]
+tests:
+  - vars: {message: "hi", product: "the card"}
+    assert: [{type: llm-rubric, value: "Mentions {{ product }}"}]
+  - vars: {message: "hi"}
+    assert: [{type: llm-rubric, value: "Mentions {{ product }}"}]
+"#;
+    let (suite, d) = parse_suite(std::path::Path::new("s.yaml"), text);
+    assert!(d.is_empty(), "{d:?}");
+    let suite = suite.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sel = Selection::new(&suite, &[], None, 0).unwrap();
+    let recorder = Arc::new(Recorder::default());
+    let (_tx, rx) = watch::channel(0_u32);
+    let mut sink = Collect::default();
+    let mut p = plan(&suite, &sel, HashSet::new());
+    p.variants.truncate(1);
+    p.repeat = 1;
+    execute(
+        p,
+        cache(&dir).await,
+        Some(recorder.clone()),
+        &mut sink,
+        &mut (),
+        rx,
+    )
+    .await
+    .unwrap();
+    assert_eq!(*recorder.0.lock().unwrap(), ["Mentions the card"]);
+    sink.0.sort_by_key(|r| r.case);
+    assert_eq!(sink.0[0].error.as_deref(), Some("recorded"));
+    // An undefined variable is an error of that case, not a silent blank.
+    let e = sink.0[1].error.as_deref().unwrap();
+    assert!(e.contains("cannot render the `llm-rubric` value"), "{e}");
+}

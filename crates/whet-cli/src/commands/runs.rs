@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use tokio::runtime::Runtime;
-use whet_eval::compare::CompareOptions;
 use whet_eval::record::RunMeta;
 use whet_registry::Project;
 use whet_store::{RunRow, Store};
@@ -81,7 +80,6 @@ pub fn compare(
             base.id, meta.id
         )));
     }
-    let _ = CompareOptions::default();
     report::write_outputs(&rt, &store, &meta, &finished, &args.outputs, printer)?;
     report::print(&meta, &finished, args.json.json, printer);
     Ok(finished.exit_status(&meta))

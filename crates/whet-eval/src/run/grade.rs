@@ -1,6 +1,8 @@
 //! Grading one response: the compiled assertions in-process, the external
 //! ones (judges, embeddings, scripts) through an [`ExternalGrader`].
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use futures::future::BoxFuture;
@@ -9,6 +11,7 @@ use whet_assert::{
     AssertionSpec, AssertionType, Grade, GradeContext, TokenUsage, ToolCallRef, ToolSchema,
 };
 use whet_providers::ChatResponse;
+use whet_registry::template::Renderer;
 
 use crate::record::GradeRecord;
 use crate::suite::SuiteAssertion;
@@ -123,15 +126,16 @@ pub(crate) async fn grade_all<'a>(
                 Ok(g) => record(&a.spec, weight, &g, None),
                 Err(e) => errored(&a.spec, weight, e.to_string()),
             },
-            None => match external {
-                Some(ext) => match ext.grade(&a.spec, input).await {
+            None => match (external, with_vars(&a.spec, input.vars)) {
+                (_, Err(e)) => errored(&a.spec, weight, e),
+                (Some(ext), Ok(spec)) => match ext.grade(&spec, input).await {
                     Ok(g) => {
                         out.grading_cost_usd += g.cost_usd;
                         record(&a.spec, weight, &g.grade, g.agreement)
                     }
                     Err(e) => errored(&a.spec, weight, e),
                 },
-                None => errored(
+                (None, Ok(_)) => errored(
                     &a.spec,
                     weight,
                     format!("no grader for `{}` is configured", a.spec.kind),
@@ -142,6 +146,28 @@ pub(crate) async fn grade_all<'a>(
     }
     combine(&mut out, threshold);
     out
+}
+
+/// The spec with `{{ var }}` in a string value rendered from the case's
+/// vars, as promptfoo does for rubrics ("Mentions {{ product }}").
+/// Deterministic assertions were compiled at parse time and take values as
+/// written.
+fn with_vars<'s>(
+    spec: &'s AssertionSpec,
+    vars: &Map<String, Value>,
+) -> Result<Cow<'s, AssertionSpec>, String> {
+    let Some(Value::String(text)) = &spec.value else {
+        return Ok(Cow::Borrowed(spec));
+    };
+    if !text.contains("{{") && !text.contains("{%") {
+        return Ok(Cow::Borrowed(spec));
+    }
+    let rendered = Renderer::new(&BTreeMap::new())
+        .render(text, vars)
+        .map_err(|e| format!("cannot render the `{}` value: {}", spec.kind, e.message))?;
+    let mut spec = spec.clone();
+    spec.value = Some(Value::String(rendered));
+    Ok(Cow::Owned(spec))
 }
 
 fn combine(out: &mut Graded, threshold: Option<f64>) {
