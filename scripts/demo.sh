@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The end-to-end demo: a fresh project, lint, render, release, label,
 # edit, diff, release again, roll back, then answer with what `production`
-# serves on the embedded local model (no API key, no network).
+# serves on the embedded local model (no API key, no network). Then the main
+# job: evaluate the support-bot example's candidate router against its
+# production release on BANKING77 cases, with the scorecard, the gate verdict
+# and an HTML report.
 set -euo pipefail
 whet=${1:?usage: demo.sh PATH_TO_WHET}
+root=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(mktemp -d "${TMPDIR:-/tmp}/whet-demo.XXXXXX")
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; "$@"; }
@@ -30,3 +34,17 @@ step "$whet" run classify-intent --var message="I lost my card and I think someo
 step "$whet" prompt log support-reply
 step "$whet" prompt list
 printf '\ndemo project left in %s\n' "$dir"
+
+# The evaluation runs on a copy, so the repository stays clean.
+example="$dir/support-bot"
+cp -r "$root/examples/support-bot" "$example"
+rm -rf "$example/.whet"
+cd "$example"
+step "$whet" prompt lint
+step "$whet" coverage
+set +e
+step "$whet" eval evals/route-intent.yaml --baseline route-intent:production -o report.html -o summary.md
+verdict=$?
+set -e
+printf '\nHTML report: %s\n' "$example/report.html"
+exit "$verdict"
