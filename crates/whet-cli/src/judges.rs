@@ -9,7 +9,7 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use whet_assert::AssertionSpec;
 use whet_eval::run::{ExternalGrade, ExternalGrader, ExternalInput};
-use whet_eval::suite::{EXTERNAL_TYPES, Suite, SuiteAssertion};
+use whet_eval::suite::{EXTERNAL_TYPES, Suite};
 use whet_judge::{CaseInput, Graders, JudgeModel};
 use whet_models::ModelStore;
 use whet_store::ResponseCache;
@@ -32,11 +32,8 @@ struct Needs {
 }
 
 impl Needs {
-    fn add(&mut self, a: &SuiteAssertion) {
-        if a.compiled.is_some() {
-            return;
-        }
-        let base = a.spec.kind.strip_prefix("not-").unwrap_or(&a.spec.kind);
+    fn add(&mut self, spec: &AssertionSpec) {
+        let base = spec.kind.strip_prefix("not-").unwrap_or(&spec.kind);
         if !EXTERNAL_TYPES.contains(&base) {
             return;
         }
@@ -45,7 +42,7 @@ impl Needs {
             "script" => {}
             // `provider` on `similar` names the embedder, not a judge.
             "similar" => {
-                match &a.spec.provider {
+                match &spec.provider {
                     Some(p) => {
                         self.aliases.insert(p.clone());
                     }
@@ -56,7 +53,7 @@ impl Needs {
             "answer-relevance" => self.embeddings = true,
             _ => {}
         }
-        match &a.spec.provider {
+        match &spec.provider {
             Some(p) => {
                 self.aliases.insert(p.clone());
             }
@@ -66,7 +63,7 @@ impl Needs {
 }
 
 /// The graders a suite needs, or `None` when it has no external
-/// assertions. Reads every case once (dataset rows may carry assertions).
+/// assertions.
 pub fn graders(
     models: &mut Models<'_>,
     suite: &Suite,
@@ -74,14 +71,13 @@ pub fn graders(
     printer: Printer,
 ) -> Result<Option<Arc<dyn ExternalGrader>>, CliError> {
     let mut needs = Needs::default();
-    for a in &suite.default_test.assert {
-        needs.add(a);
+    let inline = suite.tests.iter().flat_map(|t| &t.assert);
+    for a in suite.default_test.assert.iter().chain(inline) {
+        needs.add(&a.spec);
     }
-    for case in suite.cases() {
-        let case = case.map_err(|d| CliError::Invalid(vec![d]))?;
-        for a in &case.test.assert {
-            needs.add(a);
-        }
+    // Dataset rows were looked at while parsing.
+    for spec in suite.datasets.iter().flat_map(|d| &d.external) {
+        needs.add(spec);
     }
     if !needs.any {
         return Ok(None);

@@ -4,7 +4,9 @@
 use crate::error::ProviderError;
 use crate::provider::{ChatStream, Provider};
 use crate::stream::{Assembler, channel};
-use crate::types::{ChatRequest, ChatRole, Embeddings, FinishReason, StreamEvent, Usage};
+use crate::types::{
+    ChatRequest, ChatResponse, ChatRole, Embeddings, FinishReason, StreamEvent, Usage,
+};
 use async_trait::async_trait;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -51,6 +53,39 @@ impl MockProvider {
         self.last_request.lock().ok().and_then(|g| g.clone())
     }
 
+    /// The answer's streamed pieces (word by word) and the response.
+    fn respond(&self, req: &ChatRequest) -> (Vec<String>, ChatResponse) {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut g) = self.last_request.lock() {
+            *g = Some(req.clone());
+        }
+        let started = Instant::now();
+        let mut text = self.answer(req);
+        let mut finish = FinishReason::Stop;
+        if let Some(max) = req.max_tokens {
+            let kept: Vec<&str> = text.split_inclusive(' ').take(max as usize).collect();
+            if kept.len() < text.split_inclusive(' ').count() {
+                text = kept.concat();
+                finish = FinishReason::Length;
+            }
+        }
+        let mut acc = Assembler::new(req.model.clone(), started);
+        let pieces: Vec<String> = text
+            .split_inclusive(' ')
+            .map(|w| {
+                let _ = acc.text(w);
+                w.to_owned()
+            })
+            .collect();
+        acc.finish = Some(finish);
+        acc.usage = Usage {
+            input_tokens: req.messages.iter().map(|m| words(&m.content)).sum(),
+            output_tokens: words(&text),
+            cached_input_tokens: 0,
+        };
+        (pieces, acc.finish())
+    }
+
     fn answer(&self, req: &ChatRequest) -> String {
         match &self.behavior {
             MockBehavior::Echo => req
@@ -81,38 +116,23 @@ impl Provider for MockProvider {
     }
 
     async fn chat_stream(&self, req: &ChatRequest) -> Result<ChatStream, ProviderError> {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        if let Ok(mut g) = self.last_request.lock() {
-            *g = Some(req.clone());
-        }
-        let started = Instant::now();
-        let mut text = self.answer(req);
-        let mut finish = FinishReason::Stop;
-        if let Some(max) = req.max_tokens {
-            let kept: Vec<&str> = text.split_inclusive(' ').take(max as usize).collect();
-            if kept.len() < text.split_inclusive(' ').count() {
-                text = kept.concat();
-                finish = FinishReason::Length;
-            }
-        }
-        let mut acc = Assembler::new(req.model.clone(), started);
-        let mut events: Vec<StreamEvent> = text.split_inclusive(' ').map(|w| acc.text(w)).collect();
-        acc.finish = Some(finish);
-        acc.usage = Usage {
-            input_tokens: req.messages.iter().map(|m| words(&m.content)).sum(),
-            output_tokens: words(&text),
-            cached_input_tokens: 0,
-        };
-        events.push(StreamEvent::Done(acc.finish()));
+        let (words, done) = self.respond(req);
         let (tx, stream) = channel();
         tokio::spawn(async move {
-            for e in events {
-                if tx.send(Ok(e)).await.is_err() {
-                    break;
+            for w in words {
+                if tx.send(Ok(StreamEvent::Text(w))).await.is_err() {
+                    return;
                 }
             }
+            let _ = tx.send(Ok(StreamEvent::Done(done))).await;
         });
         Ok(stream)
+    }
+
+    /// The whole answer at once: no task and no channel per call, so
+    /// benchmarks of the harness measure the harness.
+    async fn chat(&self, req: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+        Ok(self.respond(req).1)
     }
 
     async fn embed(&self, model: &str, inputs: &[String]) -> Result<Embeddings, ProviderError> {

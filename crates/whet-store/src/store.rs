@@ -59,6 +59,13 @@ impl Store {
                         sqlx::query("PRAGMA busy_timeout=5000")
                             .execute(&mut *conn)
                             .await?;
+                        // Under WAL, NORMAL keeps every committed transaction
+                        // across a crash or kill of the process (only a power
+                        // loss may drop the last ones) and saves an fsync per
+                        // commit.
+                        sqlx::query("PRAGMA synchronous=NORMAL")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })

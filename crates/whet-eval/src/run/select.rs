@@ -87,6 +87,13 @@ impl Selection {
         sample: Option<u64>,
         seed: u64,
     ) -> Result<Selection, EvalError> {
+        if filters.is_empty() && sample.is_none() {
+            // Everything: the counts from parsing suffice, no need to read
+            // the datasets again.
+            return Ok(Selection {
+                positions: (0..suite.case_count() as u64).collect(),
+            });
+        }
         let mut positions = Vec::new();
         for (pos, case) in suite.cases().enumerate() {
             let case = case.map_err(|d| EvalError::Dataset(Box::new(d)))?;

@@ -618,7 +618,18 @@ pub(crate) fn validate(d: &mut Dataset) -> Vec<Diagnostic> {
     let mut count = 0;
     while let Some(row) = rows.next_row() {
         match row {
-            Ok(_) => count += 1,
+            Ok(t) => {
+                count += 1;
+                for a in t.assert.iter().filter(|a| a.compiled.is_none()) {
+                    let seen = d
+                        .external
+                        .iter()
+                        .any(|e| e.kind == a.spec.kind && e.provider == a.spec.provider);
+                    if !seen {
+                        d.external.push(a.spec.clone());
+                    }
+                }
+            }
             Err(e) => {
                 diags.push(e);
                 // A reader that fails without moving on would loop forever.

@@ -93,9 +93,11 @@ pub(crate) mod dataset;
 mod gating;
 pub(crate) mod yaml;
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 use whet_assert::{Assertion, AssertionSpec, ParseError};
@@ -303,6 +305,11 @@ pub struct Dataset {
     pub tags: Vec<String>,
     /// Where the suite names it.
     pub span: Option<Range<usize>>,
+    /// One spec per distinct type and `provider` of the assertions its rows
+    /// grade with a model, embeddings or a script (see [`EXTERNAL_TYPES`]),
+    /// found while parsing: what the runner must set up, without reading
+    /// the rows again.
+    pub external: Vec<AssertionSpec>,
 }
 
 impl Suite {
@@ -812,6 +819,7 @@ impl Reader {
             split,
             tags,
             span,
+            external: Vec::new(),
         })
     }
 
@@ -886,8 +894,30 @@ pub(crate) fn assertion_help(e: &ParseError) -> String {
     }
 }
 
-/// Compiles a promptfoo-shaped assertion object.
+/// Compiles a promptfoo-shaped assertion object. Datasets repeat the same
+/// assertions row after row (and are read several times: validation,
+/// selection, the run), so compiled assertions are remembered by their JSON
+/// text: a regex or an automaton is built once per process, not per row.
 pub(crate) fn compile(v: &Value) -> Result<SuiteAssertion, ParseError> {
+    /// Bound on remembered assertions; past it the memo starts over.
+    const MEMO_LIMIT: usize = 4096;
+    static MEMO: OnceLock<Mutex<HashMap<String, SuiteAssertion>>> = OnceLock::new();
+    let key = v.to_string();
+    let memo = MEMO.get_or_init(Mutex::default);
+    if let Some(hit) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let compiled = compile_uncached(v)?;
+    if let Ok(mut m) = memo.lock() {
+        if m.len() >= MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(key, compiled.clone());
+    }
+    Ok(compiled)
+}
+
+fn compile_uncached(v: &Value) -> Result<SuiteAssertion, ParseError> {
     let spec = AssertionSpec::from_json(v)?;
     let base = spec.kind.strip_prefix("not-").unwrap_or(&spec.kind);
     if EXTERNAL_TYPES.contains(&base) {
