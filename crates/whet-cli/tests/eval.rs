@@ -636,9 +636,12 @@ tests:
 "#,
     )
     .unwrap();
-    std::fs::remove_file(dir.join("evals/echo.yaml")).unwrap();
+    // echo.yaml declares no intents: skipped when suites are found, not named.
     let out = whet(dir, &["coverage", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("echo.yaml: no intents declared, skipped"));
+    let named = whet(dir, &["coverage", "evals/echo.yaml"]);
+    assert_eq!(named.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let c = &v[0]["coverage"];
     assert_eq!(c["covered_cells"], 4);

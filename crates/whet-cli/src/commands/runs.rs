@@ -97,12 +97,19 @@ pub fn coverage(
     } else {
         args.suites.clone()
     };
+    let discovered = args.suites.is_empty();
     let mut reports = Vec::new();
     for path in &suites {
         let loaded = report::load_suite(path, false, printer)?;
-        let r = whet_eval::coverage::coverage(&loaded.suite)
-            .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
-        reports.push((path.clone(), r));
+        match whet_eval::coverage::coverage(&loaded.suite) {
+            Ok(r) => reports.push((path.clone(), r)),
+            // Not every suite is about intents (a reply suite): when the
+            // project's suites were found, not named, skip those.
+            Err(whet_eval::coverage::CoverageError::NoIntents) if discovered => {
+                printer.note(&format!("{}: no intents declared, skipped", path.display()));
+            }
+            Err(e) => return Err(CliError::Usage(format!("{}: {e}", path.display()))),
+        }
     }
     if args.json.json {
         printer.json(
