@@ -78,17 +78,19 @@ pub fn database_url(project: &Project, explicit: Option<&str>) -> String {
         .unwrap_or_else(|| Store::sqlite_url(&project.state_dir().join("whet.db")))
 }
 
-/// Now, RFC 3339 UTC with fixed width (runs sort by it).
+/// Now, RFC 3339 UTC with milliseconds and a fixed width: runs are listed
+/// by this text, so runs started within the same second still sort.
 pub fn now() -> String {
     let now = time::OffsetDateTime::now_utc();
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
         now.year(),
         u8::from(now.month()),
         now.day(),
         now.hour(),
         now.minute(),
-        now.second()
+        now.second(),
+        now.millisecond()
     )
 }
 
