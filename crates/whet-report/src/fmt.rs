@@ -1,8 +1,11 @@
 //! Number and name formatting shared by every renderer, so the terminal,
 //! markdown and HTML reports print the same value the same way.
 
+use std::collections::BTreeSet;
+
 use whet_eval::record::{
-    Better, CaseResult, Change, MetricDelta, PassCounts, RunMeta, VariantInfo,
+    Better, CaseResult, Change, MetricDelta, PassCounts, RunMeta, Summary, VariantInfo,
+    VariantSummary,
 };
 
 /// Characters of a hash shown in reports: enough to tell versions apart.
@@ -243,6 +246,32 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
         Some((i, _)) if s[i..].chars().nth(1).is_some() => format!("{}…", &s[..i]),
         _ => s.to_owned(),
     }
+}
+
+/// Every metric name of any variant, sorted: the rows of a metrics table.
+pub(crate) fn metric_names(summary: &Summary) -> BTreeSet<&str> {
+    summary
+        .variants
+        .iter()
+        .flat_map(|v| v.metrics.iter().map(|m| m.name.as_str()))
+        .collect()
+}
+
+/// Every group name (split or tag) of any variant, sorted.
+pub(crate) fn group_names<'s>(
+    summary: &'s Summary,
+    groups: impl Fn(&'s VariantSummary) -> &'s [PassCounts],
+) -> BTreeSet<&'s str> {
+    summary
+        .variants
+        .iter()
+        .flat_map(|v| groups(v).iter().map(|s| s.name.as_str()))
+        .collect()
+}
+
+/// Every split name of any variant, sorted.
+pub(crate) fn split_names(summary: &Summary) -> BTreeSet<&str> {
+    group_names(summary, |v| &v.by_split)
 }
 
 #[cfg(test)]

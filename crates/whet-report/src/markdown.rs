@@ -210,11 +210,7 @@ fn variant_header(first: &str, n: usize) -> String {
 }
 
 fn metrics_table(summary: &Summary) -> String {
-    let names: BTreeSet<&str> = summary
-        .variants
-        .iter()
-        .flat_map(|v| v.metrics.iter().map(|m| m.name.as_str()))
-        .collect();
+    let names: BTreeSet<&str> = f::metric_names(summary);
     if names.is_empty() {
         return String::new();
     }
@@ -239,11 +235,7 @@ fn metrics_table(summary: &Summary) -> String {
 }
 
 fn splits_table(summary: &Summary) -> String {
-    let names: BTreeSet<&str> = summary
-        .variants
-        .iter()
-        .flat_map(|v| v.by_split.iter().map(|s| s.name.as_str()))
-        .collect();
+    let names: BTreeSet<&str> = f::split_names(summary);
     if names.len() < 2 {
         return String::new();
     }

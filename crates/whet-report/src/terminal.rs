@@ -99,11 +99,7 @@ fn variants_table(meta: &RunMeta, summary: &Summary, color: bool) -> String {
 /// Rows are metrics, columns variants: `mean [ci]`, blank where a variant
 /// has no such metric.
 fn metrics_table(summary: &Summary, color: bool) -> String {
-    let names: BTreeSet<&str> = summary
-        .variants
-        .iter()
-        .flat_map(|v| v.metrics.iter().map(|m| m.name.as_str()))
-        .collect();
+    let names: BTreeSet<&str> = f::metric_names(summary);
     if names.is_empty() {
         return String::new();
     }
@@ -132,11 +128,7 @@ fn metrics_table(summary: &Summary, color: bool) -> String {
 
 /// Rows are splits, columns variants: `rate (passed/graded)`.
 fn splits_table(summary: &Summary, color: bool) -> String {
-    let names: BTreeSet<&str> = summary
-        .variants
-        .iter()
-        .flat_map(|v| v.by_split.iter().map(|s| s.name.as_str()))
-        .collect();
+    let names: BTreeSet<&str> = f::split_names(summary);
     // One split that is everything says nothing the first table did not.
     if names.len() < 2 {
         return String::new();

@@ -77,11 +77,7 @@ pub(crate) fn pass_rates(summary: &Summary) -> String {
 
 /// Pass rate per split: one group per split, one bar per variant.
 pub(crate) fn splits(summary: &Summary) -> String {
-    let names: BTreeSet<&str> = summary
-        .variants
-        .iter()
-        .flat_map(|v| v.by_split.iter().map(|s| s.name.as_str()))
-        .collect();
+    let names: BTreeSet<&str> = f::split_names(summary);
     let names: Vec<&str> = names.into_iter().take(MAX_SPLITS).collect();
     let n = summary.variants.len().max(1);
     let bar_h = 11.0_f64;

@@ -220,11 +220,7 @@ fn variant_header(first: &str, n: usize) -> String {
 }
 
 fn metrics_table(summary: &Summary) -> String {
-    let names: BTreeSet<&str> = summary
-        .variants
-        .iter()
-        .flat_map(|v| v.metrics.iter().map(|m| m.name.as_str()))
-        .collect();
+    let names: BTreeSet<&str> = f::metric_names(summary);
     if names.is_empty() {
         return String::new();
     }
@@ -258,13 +254,9 @@ fn group_table(
     summary: &Summary,
     title: &str,
     what: &str,
-    groups: impl Fn(&whet_eval::record::VariantSummary) -> &Vec<PassCounts>,
+    groups: impl Fn(&whet_eval::record::VariantSummary) -> &[PassCounts],
 ) -> String {
-    let names: BTreeSet<&str> = summary
-        .variants
-        .iter()
-        .flat_map(|v| groups(v).iter().map(|s| s.name.as_str()))
-        .collect();
+    let names: BTreeSet<&str> = f::group_names(summary, &groups);
     if names.is_empty() {
         return String::new();
     }
