@@ -10,7 +10,7 @@ use owo_colors::OwoColorize;
 use serde_json::json;
 use std::io::Write;
 use whet_core::PromptRef;
-use whet_providers::{ChatMessage, ChatRequest, ResponseFormat, StreamEvent, ToolDef};
+use whet_providers::{ChatMessage, ChatRequest, StreamEvent};
 use whet_registry::{Registry, Resolved, vars};
 use whet_store::{CacheMode, CacheStatus, ResponseCache, Store};
 
@@ -73,41 +73,16 @@ pub fn run(args: &RunArgs, global: &GlobalArgs, printer: Printer) -> Result<Exit
     Ok(ExitStatus::Success)
 }
 
-/// The provider request for a rendered prompt.
+/// The provider request for a rendered prompt: the same request `whet eval`
+/// sends for it.
 fn chat_request(
     resolved: &Resolved,
     target: &ModelTarget,
     messages: &[whet_core::Message],
 ) -> ChatRequest {
-    let p = &resolved.prompt;
-    let m = &p.spec.model;
-    ChatRequest {
-        model: target.model.clone(),
-        messages: messages.iter().map(ChatMessage::from).collect(),
-        temperature: m.temperature,
-        top_p: m.top_p,
-        max_tokens: m.max_tokens,
-        stop: m.stop.clone(),
-        seed: m.seed,
-        tools: p
-            .spec
-            .tools
-            .iter()
-            .map(|t| ToolDef {
-                name: t.name.clone(),
-                description: t.description.clone(),
-                parameters: t.parameters.clone(),
-            })
-            .collect(),
-        response_format: match &p.output_schema {
-            Some(schema) => ResponseFormat::JsonSchema {
-                name: p.spec.name.value.replace('-', "_"),
-                schema: schema.clone(),
-            },
-            None => ResponseFormat::Text,
-        },
-        logprobs: false,
-    }
+    let mut request = whet_eval::run::base_request(&resolved.prompt, &target.model);
+    request.messages = messages.iter().map(ChatMessage::from).collect();
+    request
 }
 
 async fn sample(
