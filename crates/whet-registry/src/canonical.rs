@@ -87,7 +87,17 @@ impl Prompt {
 
     /// Renders the messages with already-bound variables (see [`crate::vars::bind`]).
     pub fn render(&self, vars: &Map<String, Value>) -> Result<Vec<Message>, RegistryError> {
-        let renderer = Renderer::new(&self.partials);
+        self.render_with(&Renderer::new(&self.partials), vars)
+    }
+
+    /// [`Prompt::render`] with a renderer built once from this prompt's
+    /// partials (`Renderer::new(&prompt.partials)`), for callers that render
+    /// the same prompt many times.
+    pub fn render_with(
+        &self,
+        renderer: &Renderer<'_>,
+        vars: &Map<String, Value>,
+    ) -> Result<Vec<Message>, RegistryError> {
         self.spec
             .messages
             .iter()

@@ -177,27 +177,8 @@ fn render_registry(
         .collect();
     let bound = whet_registry::vars::bind(declared, given).map_err(|e| e.to_string())?;
     prompt
-        .spec
-        .messages
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            renderer
-                .render(&m.content, &bound)
-                .map(|content| Message {
-                    role: m.role,
-                    content,
-                })
-                .map_err(|e| {
-                    format!(
-                        "cannot render message {} ({}): {}",
-                        i + 1,
-                        m.role,
-                        e.message
-                    )
-                })
-        })
-        .collect()
+        .render_with(renderer, &bound)
+        .map_err(|e| e.to_string())
 }
 
 /// The request for a registry prompt, without messages.
