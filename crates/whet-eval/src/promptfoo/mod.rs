@@ -147,35 +147,9 @@ pub struct PromptfooImport {
 /// Reads a promptfoo config file. Never panics; reports every problem it
 /// finds, and returns the import only when none is an error.
 pub fn import_promptfoo_file(path: &Path) -> (Option<PromptfooImport>, Vec<Diagnostic>) {
-    match fs_err::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => import_promptfoo(path, &text),
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let file =
-                    SourceFile::new(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
-                let d = Diagnostic::error(
-                    "not-utf8",
-                    &file,
-                    Some(at..at + 1),
-                    "the config is not valid UTF-8",
-                )
-                .with_label("invalid byte")
-                .with_help("save the file as UTF-8");
-                (None, vec![d])
-            }
-        },
-        Err(e) => {
-            let file = SourceFile::new(path, "");
-            let d = Diagnostic::error(
-                "unreadable",
-                &file,
-                None,
-                format!("cannot read the config: {e}"),
-            )
-            .with_help("check the path and permissions");
-            (None, vec![d])
-        }
+    match crate::suite::read_source(path, "config") {
+        Ok(text) => import_promptfoo(path, &text),
+        Err(d) => (None, vec![*d]),
     }
 }
 

@@ -360,34 +360,41 @@ impl Suite {
 
 /// Reads a suite file. Never panics; reports every problem it finds.
 pub fn parse_suite_file(path: &Path) -> (Option<Suite>, Vec<Diagnostic>) {
+    match read_source(path, "suite") {
+        Ok(text) => parse_suite(path, &text),
+        Err(d) => (None, vec![*d]),
+    }
+}
+
+/// A YAML file's text, or the diagnostic saying why it cannot be read
+/// (`what` names it: "suite", "config").
+pub(crate) fn read_source(path: &Path, what: &str) -> Result<String, Box<Diagnostic>> {
     match fs_err::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => parse_suite(path, &text),
-            Err(e) => {
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                let at = e.utf8_error().valid_up_to();
-                let file = SourceFile::new(path, text);
-                let d = Diagnostic::error(
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let file = SourceFile::new(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
+            Box::new(
+                Diagnostic::error(
                     "not-utf8",
                     &file,
                     Some(at..at + 1),
-                    "the suite is not valid UTF-8",
+                    format!("the {what} is not valid UTF-8"),
                 )
                 .with_label("invalid byte")
-                .with_help("save the file as UTF-8");
-                (None, vec![d])
-            }
-        },
+                .with_help("save the file as UTF-8"),
+            )
+        }),
         Err(e) => {
             let file = SourceFile::new(path, "");
-            let d = Diagnostic::error(
-                "unreadable",
-                &file,
-                None,
-                format!("cannot read the suite: {e}"),
-            )
-            .with_help("check the path and permissions");
-            (None, vec![d])
+            Err(Box::new(
+                Diagnostic::error(
+                    "unreadable",
+                    &file,
+                    None,
+                    format!("cannot read the {what}: {e}"),
+                )
+                .with_help("check the path and permissions"),
+            ))
         }
     }
 }
