@@ -344,38 +344,24 @@ pub fn compare_with_run(
             format!("run {} · {}", base.id, base.variants[bi].name),
             c.name.clone(),
         );
-        let base_results = collect_variant(rt, store, &base.id, bi as u32)?;
-        let cand_results = collect_variant(rt, store, &meta.id, ci as u32)?;
-        out.push(
-            compare(
-                base_results.into_iter(),
-                cand_results.into_iter(),
-                names,
-                options,
-            )
-            .map_err(|e| CliError::Usage(e.to_string()))?,
-        );
+        // Both sides stream from the store; compare() indexes the baseline
+        // compactly and pairs the candidate as it comes.
+        let (base_error, cand_error) = (RefCell::new(None), RefCell::new(None));
+        let bv = bi as u32;
+        let cv = ci as u32;
+        let base_results =
+            Results::new(rt, store, &base.id, &base_error).filter(move |r| r.variant == bv);
+        let cand_results =
+            Results::new(rt, store, &meta.id, &cand_error).filter(move |r| r.variant == cv);
+        let compared = compare(base_results, cand_results, names, options);
+        for (id, error) in [(&base.id, base_error), (&meta.id, cand_error)] {
+            if let Some(e) = error.into_inner() {
+                return Err(CliError::Usage(format!("cannot read run {id}: {e}")));
+            }
+        }
+        out.push(compared.map_err(|e| CliError::Usage(e.to_string()))?);
     }
     Ok(out)
-}
-
-/// One variant's results. Held in memory: a comparison pairs them anyway.
-fn collect_variant(
-    rt: &Runtime,
-    store: &Store,
-    run_id: &str,
-    variant: u32,
-) -> Result<Vec<CaseResult>, CliError> {
-    with_results(rt, store, run_id, |it| {
-        it.filter(|r| r.variant == variant)
-            .map(|mut r| {
-                // Only what pairing needs: drop the heavy text.
-                r.output.clear();
-                r.vars.clear();
-                r
-            })
-            .collect()
-    })
 }
 
 /// Writes each requested report, by extension.
