@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::classify::{Choice, IsRefusal};
 use crate::count::{Count, Unit};
 use crate::grade::{Grade, GradeContext, GradeError};
+use crate::guard::{NoInjection, NoLeak, PiiFree, SchemaValid};
 use crate::json::{ContainsJson, IsJson};
 use crate::metrics::{Budget, BudgetCheck, FinishReason, Perplexity};
 use crate::similarity::{Bleu, Levenshtein, RougeN};
@@ -35,7 +36,7 @@ impl ParseError {
         }
     }
 
-    fn at(key: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn at(key: &'static str, message: impl Into<String>) -> Self {
         ParseError {
             key: Some(key),
             message: message.into(),
@@ -116,6 +117,22 @@ pub enum AssertionType {
     Choice,
     /// `is-refusal`: the output declines to answer.
     IsRefusal,
+    /// `pii-free`: whet-guard's PII scanner finds nothing at or above the
+    /// threshold (default 0.5), among the entities the value lists (default
+    /// all) (whet's own type).
+    PiiFree,
+    /// `no-injection`: whet-guard's injection scanner finds no signal at or
+    /// above the threshold (default: the scanner's attack threshold)
+    /// (whet's own type).
+    NoInjection,
+    /// `no-leak`: no secret, none of the value's strings (canary tokens,
+    /// secret phrases; also encoded, reversed or spaced out), and no long
+    /// run of the system prompt when the runner supplies it (whet's own
+    /// type).
+    NoLeak,
+    /// `schema-valid`: the output's JSON, in a code fence or prose or not,
+    /// matches the value's JSON Schema (whet's own type).
+    SchemaValid,
 }
 
 impl AssertionType {
@@ -147,6 +164,10 @@ impl AssertionType {
         AssertionType::PerplexityScore,
         AssertionType::Choice,
         AssertionType::IsRefusal,
+        AssertionType::PiiFree,
+        AssertionType::NoInjection,
+        AssertionType::NoLeak,
+        AssertionType::SchemaValid,
     ];
 
     /// The type's name, as a suite writes it (without `not-`).
@@ -178,6 +199,10 @@ impl AssertionType {
             AssertionType::PerplexityScore => "perplexity-score",
             AssertionType::Choice => "choice",
             AssertionType::IsRefusal => "is-refusal",
+            AssertionType::PiiFree => "pii-free",
+            AssertionType::NoInjection => "no-injection",
+            AssertionType::NoLeak => "no-leak",
+            AssertionType::SchemaValid => "schema-valid",
         }
     }
 
@@ -204,11 +229,14 @@ impl AssertionType {
                 | AssertionType::Cost
                 | AssertionType::Perplexity
                 | AssertionType::PerplexityScore
+                | AssertionType::PiiFree
+                | AssertionType::NoInjection
+                | AssertionType::NoLeak
         )
     }
 
-    /// Whether the type reads `value` (for `is-json` and `contains-json` it
-    /// is optional).
+    /// Whether the type reads `value` (for `is-json`, `contains-json`,
+    /// `pii-free` and `no-leak` it is optional).
     pub fn takes_value(self) -> bool {
         !matches!(
             self,
@@ -219,6 +247,7 @@ impl AssertionType {
                 | AssertionType::Perplexity
                 | AssertionType::PerplexityScore
                 | AssertionType::IsRefusal
+                | AssertionType::NoInjection
         )
     }
 
@@ -434,6 +463,10 @@ enum Check {
     Perplexity(Perplexity),
     Choice(Choice),
     IsRefusal(IsRefusal),
+    PiiFree(PiiFree),
+    NoInjection(NoInjection),
+    NoLeak(NoLeak),
+    SchemaValid(SchemaValid),
 }
 
 impl fmt::Debug for Assertion {
@@ -495,7 +528,7 @@ impl Assertion {
                 return Err(ParseError::at(
                     "threshold",
                     format!(
-                        "\"{name}\" does not take a threshold (threshold applies to levenshtein, rouge-n, bleu, latency, cost, perplexity and perplexity-score; a test-level threshold belongs on the test)"
+                        "\"{name}\" does not take a threshold (threshold applies to levenshtein, rouge-n, bleu, latency, cost, perplexity, perplexity-score, pii-free, no-injection and no-leak; a test-level threshold belongs on the test)"
                     ),
                 ));
             }
@@ -582,6 +615,10 @@ impl Assertion {
             AssertionType::PerplexityScore => Check::Perplexity(Perplexity::new(true, threshold)),
             AssertionType::Choice => Check::Choice(Choice::parse(value)?),
             AssertionType::IsRefusal => Check::IsRefusal(IsRefusal),
+            AssertionType::PiiFree => Check::PiiFree(PiiFree::parse(value, threshold)?),
+            AssertionType::NoInjection => Check::NoInjection(NoInjection::parse(threshold)?),
+            AssertionType::NoLeak => Check::NoLeak(NoLeak::parse(value, threshold)?),
+            AssertionType::SchemaValid => Check::SchemaValid(SchemaValid::parse(value)?),
         };
         Ok(Assertion {
             ty,
@@ -617,6 +654,10 @@ impl Assertion {
             Check::Perplexity(c) => c.grade(ctx, neg)?,
             Check::Choice(c) => c.grade(ctx, neg),
             Check::IsRefusal(c) => c.grade(ctx, neg),
+            Check::PiiFree(c) => c.grade(ctx, neg),
+            Check::NoInjection(c) => c.grade(ctx, neg),
+            Check::NoLeak(c) => c.grade(ctx, neg),
+            Check::SchemaValid(c) => c.grade(ctx, neg),
         };
         grade.metric.clone_from(&self.metric);
         Ok(grade)

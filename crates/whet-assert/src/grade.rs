@@ -108,6 +108,10 @@ pub struct GradeContext<'a> {
     /// it offered no tools configuration at all. Read by both
     /// `is-valid-openai-*` types.
     pub tools: Option<&'a [ToolSchema]>,
+    /// The system prompt the model was given, when the runner knows it.
+    /// Read by `no-leak`, which then also fails an output that reproduces a
+    /// long run of it.
+    pub system_prompt: Option<&'a str>,
 }
 
 /// An assertion could not be graded on this response: the response lacks what

@@ -61,6 +61,34 @@
 //! - `is-refusal` scores a blank output 1 like any other refusal (promptfoo
 //!   passes it with score 0), and has no provider refusal flag to read.
 //!
+//! # Guard assertions
+//!
+//! Four types, whet's own, grade an output with the scanners and output
+//! checks of `whet-guard` (compiled once per process and shared), and like
+//! every type they may be negated with `not-`:
+//!
+//! - `pii-free`: the PII scanner finds nothing scoring at least `threshold`
+//!   (default 0.5). `value`, optional, restricts the check to some entities
+//!   (a list or a comma-separated string: `EMAIL_ADDRESS, PHONE_NUMBER`); an
+//!   unknown entity name is a [`ParseError`]. The failure reason lists each
+//!   finding's entity and its text masked (`EMAIL_ADDRESS j***@e***.com`).
+//! - `no-injection`: the prompt-injection scanner finds no signal scoring
+//!   at least `threshold` (default: the scanner's own attack threshold). No
+//!   `value`. Useful on outputs that a later step reads as instructions,
+//!   and on red-team datasets.
+//! - `no-leak`: no secret (the secret scanner, at `threshold`, default
+//!   0.5), none of the `value` strings (a canary token or secret phrase, or
+//!   a list; a string is one value, not split at commas), found also
+//!   re-cased, spaced out, reversed, rot13, base64 or hex encoded, and, when
+//!   [`GradeContext::system_prompt`] is set, no long run of the system
+//!   prompt (8 consecutive words, or half of its word 5-grams).
+//! - `schema-valid`: the output's JSON matches the `value` JSON Schema (an
+//!   object, a boolean, or YAML/JSON text, as for `is-json`). Unlike
+//!   `is-json`, a code fence or prose around the JSON is forgiven, as a
+//!   lenient caller would strip it; the failure reason gives the JSON
+//!   pointer of the first error (`at /intent: value is not of type
+//!   "string"`).
+//!
 //! Design choices, with what they cost: compiling does the work once per
 //! assertion, so grading is a search over the output (about 0.2 µs for a
 //! `contains` on a paragraph, a few µs for `rouge-n`, which tokenizes the
@@ -76,6 +104,7 @@ mod assertion;
 mod classify;
 mod count;
 mod grade;
+mod guard;
 mod js;
 mod json;
 mod metrics;
@@ -84,6 +113,6 @@ mod text;
 mod tools;
 
 pub use assertion::{Assertion, AssertionSpec, AssertionType, ParseError};
-pub use classify::{REFUSAL_PHRASES, REFUSAL_PREFIXES};
 pub use grade::{Grade, GradeContext, GradeError, TokenUsage, ToolCallRef};
 pub use tools::ToolSchema;
+pub use whet_guard::output::{REFUSAL_PHRASES, REFUSAL_PREFIXES};

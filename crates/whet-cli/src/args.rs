@@ -78,6 +78,14 @@ pub enum Command {
     Compare(CompareArgs),
     /// Evaluation coverage: which declared intents have golden, edge and adversarial cases.
     Coverage(CoverageArgs),
+    /// Attack a prompt with the built-in offline red-team library and score its resilience.
+    ///
+    /// Writes the attacks as an `adversarial` dataset and suite for `whet eval`.
+    /// Exit 0 when the resilience score meets --min-resilience (or none is set), 1 when not, 2 on errors.
+    Redteam(RedteamArgs),
+    /// Scan text for personal data, secrets and prompt injection, or redact it.
+    #[command(subcommand)]
+    Guard(GuardCommand),
     /// Print a shell completion script, e.g. `whet completions bash > /etc/bash_completion.d/whet`.
     Completions {
         /// The shell.
@@ -444,4 +452,150 @@ mod tests {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GuardCommand {
+    /// Scan text for PII, secrets and prompt injection (or apply a policy).
+    ///
+    /// Exit 0 when nothing was flagged, 1 when something was (a policy
+    /// blocked it), 2 on errors.
+    Scan(GuardScanArgs),
+    /// Print the text with PII and secrets redacted.
+    Redact(GuardRedactArgs),
+}
+
+/// Which scanners to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScannerName {
+    Pii,
+    Secrets,
+    Injection,
+}
+
+#[derive(Debug, Args)]
+pub struct GuardInput {
+    /// The file to read, or `-` for standard input (the default).
+    #[arg(value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// Read JSON Lines (`{"id": ..., "text": ...}` per line) and write one JSON result line per input.
+    #[arg(long)]
+    pub jsonl: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GuardScanArgs {
+    #[command(flatten)]
+    pub source: GuardInput,
+    /// Apply a guard policy: a name under `[guard.policies]` in whet.toml, or a policy TOML file.
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<String>,
+    /// With --policy: check the text as a model output (the policy's output rules).
+    #[arg(long, requires = "policy")]
+    pub output: bool,
+    /// Scanners to run without a policy (default: all).
+    #[arg(long, value_enum, value_delimiter = ',', conflicts_with = "policy")]
+    pub only: Vec<ScannerName>,
+    /// Report findings scoring at least this much, 0 to 1 (default: 0.5).
+    #[arg(long, value_name = "SCORE")]
+    pub min_score: Option<f32>,
+    /// Print matched PII and secrets in full instead of masked.
+    #[arg(long)]
+    pub reveal: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+/// How redacted values are replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RedactOperator {
+    /// `<EMAIL_ADDRESS_1>`: numbered per entity, the same value the same placeholder.
+    Placeholder,
+    /// `************1234`: masked, keeping the last characters.
+    Mask,
+    /// `<EMAIL_ADDRESS:3f2a9c1b>`: a salted hash (salt from WHET_REDACT_SALT), stable across runs.
+    Hash,
+    /// Removed.
+    Drop,
+}
+
+#[derive(Debug, Args)]
+pub struct GuardRedactArgs {
+    #[command(flatten)]
+    pub source: GuardInput,
+    /// How to replace what is found.
+    #[arg(long, value_enum, default_value_t = RedactOperator::Placeholder)]
+    pub operator: RedactOperator,
+    /// Only these PII entities (e.g. EMAIL_ADDRESS,PHONE_NUMBER; default: all PII and secrets).
+    #[arg(long, value_delimiter = ',', value_name = "ENTITY")]
+    pub entities: Vec<String>,
+    /// Redact findings scoring at least this much, 0 to 1 (default: 0.5).
+    #[arg(long, value_name = "SCORE")]
+    pub min_score: Option<f32>,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+/// Which guard settings a red-team run measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GuardMode {
+    /// The prompt alone.
+    Off,
+    /// The prompt behind its guard policy.
+    On,
+    /// Both, side by side.
+    Both,
+}
+
+#[derive(Debug, Args)]
+pub struct RedteamArgs {
+    /// The prompt: NAME (working copy), NAME:LABEL or NAME@VERSION.
+    pub prompt: String,
+    /// Attack categories (default: all): direct-injection, indirect-injection,
+    /// system-prompt-extraction, pii-exfiltration, jailbreak, harmful-request.
+    #[arg(long, value_delimiter = ',', value_name = "CATEGORY")]
+    pub categories: Vec<String>,
+    /// Strategies to apply to every attack (default: each attack plain and with one other):
+    /// plain, base64, rot13, leetspeak, homoglyph, unicode-tags, payload-splitting, multilingual, multi-turn.
+    #[arg(long, value_delimiter = ',', value_name = "STRATEGY")]
+    pub strategies: Vec<String>,
+    /// Measure the prompt without its guard, with it, or both.
+    #[arg(long, value_enum, default_value_t = GuardMode::Both)]
+    pub guard: GuardMode,
+    /// The guard policy for `--guard on`: a name in whet.toml or a policy file
+    /// (default: the prompt's [guard], else whet's default policy).
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<String>,
+    /// At most this many attacks per category (sampled with the seed).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Seed of the attack mix and sample.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// The variable that carries the user's message (default: the prompt's only required string variable, or `message`).
+    #[arg(long, value_name = "NAME")]
+    pub var: Option<String>,
+    /// Model alias (default: the prompt's).
+    #[arg(long, value_name = "ALIAS")]
+    pub model: Option<String>,
+    /// Benign cases (a JSONL dataset whose rows have `vars`), to measure how often the guard or the model refuses real requests.
+    #[arg(long, value_name = "FILE")]
+    pub benign: Option<PathBuf>,
+    /// Where to write the attacks as an eval dataset (default: datasets/redteam-NAME.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub dataset: Option<PathBuf>,
+    /// Fail (exit 1) when the resilience score (guard on, when measured) is below this, e.g. 0.95.
+    #[arg(long, value_name = "SCORE")]
+    pub min_resilience: Option<f64>,
+    /// Calls in flight (default: the provider's concurrency).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub concurrency: Option<u32>,
+    /// Response cache: read-write, read-only, write-only or off.
+    #[arg(long, value_name = "MODE")]
+    pub cache: Option<String>,
+    /// Store URL (default: whet.toml's [store] url, else .whet/whet.db).
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    #[command(flatten)]
+    pub json: JsonArg,
 }

@@ -6,8 +6,10 @@ mod args;
 mod commands;
 mod diagnostics;
 mod error;
+mod guarded;
 mod judges;
 mod models;
+mod policies;
 mod printer;
 mod report;
 
@@ -91,6 +93,8 @@ fn run(cli: Cli, printer: Printer) -> Result<ExitStatus, CliError> {
         Command::Runs(cmd) => commands::runs::run(cmd, &global, printer),
         Command::Compare(args) => commands::runs::compare(&args, &global, printer),
         Command::Coverage(args) => commands::runs::coverage(&args, &global, printer),
+        Command::Redteam(args) => commands::redteam::run(&args, &global, printer),
+        Command::Guard(cmd) => commands::guard::run(cmd, &global, printer),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut out = Vec::new();

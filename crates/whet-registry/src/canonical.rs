@@ -28,6 +28,15 @@ impl Prompt {
             "output_schema": self.output_schema,
             "tools": s.tools,
         });
+        // Only when present, so prompts without a guard keep the hashes
+        // their releases recorded.
+        let v = match (v, &s.guard) {
+            (Value::Object(mut m), Some(g)) => {
+                m.insert("guard".into(), g.to_json());
+                Value::Object(m)
+            }
+            (v, _) => v,
+        };
         sort_keys(v)
     }
 
@@ -81,6 +90,10 @@ impl Prompt {
             let _ = writeln!(out, "\n--- tool {} ---", t.name);
             let _ = writeln!(out, "{}", t.description);
             push_block(&mut out, &pretty(&t.parameters));
+        }
+        if let Some(g) = &s.guard {
+            let _ = writeln!(out, "\n--- guard ---");
+            push_block(&mut out, &pretty(&g.to_json()));
         }
         out
     }

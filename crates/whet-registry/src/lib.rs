@@ -39,6 +39,7 @@ mod canonical;
 mod diag;
 mod error;
 pub mod git;
+pub mod guard;
 mod lint;
 mod load;
 mod lock;

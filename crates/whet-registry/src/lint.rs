@@ -3,6 +3,7 @@
 
 use crate::diag::{Diagnostic, SourceFile, did_you_mean, display_path};
 use crate::error::RegistryError;
+use crate::guard::{PolicyPart, compile, prompt_parts};
 use crate::load::load_prompt;
 use crate::project::{CONFIG_FILE, Project, WorkingTree, parse_config, prompt_files};
 use crate::release::Registry;
@@ -77,13 +78,74 @@ pub fn lint(project: Option<&Project>, paths: &[PathBuf]) -> LintReport {
         };
         let file = SourceFile::new(shown.clone(), text);
         let diags = if path.file_name().is_some_and(|n| n == CONFIG_FILE) {
-            parse_config(&file).1
+            lint_config(&file)
         } else {
             lint_prompt(project, &path, &file, &base)
         };
         report.add(shown, diags);
     }
     report
+}
+
+/// The salt lint compiles policies with: the real one comes from the
+/// environment at run time, and lint checks the rules, not the environment.
+const LINT_SALT: &str = "lint";
+
+/// whet.toml's own diagnostics, and each named guard policy compiled.
+fn lint_config(file: &SourceFile) -> Vec<Diagnostic> {
+    let (config, mut diags) = parse_config(file);
+    for source in config.guard_policies.values() {
+        let part = PolicyPart {
+            file: file.clone(),
+            source,
+        };
+        if let Err(d) = compile(&[part], LINT_SALT) {
+            diags.extend(d);
+        }
+    }
+    diags
+}
+
+/// Compiles the prompt's guard with the project's named policy. Problems in
+/// the named policy itself are whet.toml's and reported there.
+fn check_guard(
+    project: &Project,
+    spec: &crate::spec::PromptSpec,
+    file: &SourceFile,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(guard) = &spec.guard else { return };
+    let config_path = project.root.join(CONFIG_FILE);
+    let config_file = SourceFile::new(
+        project.relative(&config_path),
+        fs_err::read_to_string(&config_path).unwrap_or_default(),
+    );
+    match prompt_parts(Some((&project.config, config_file)), file, guard) {
+        Ok(parts) => {
+            if let Err(d) = compile(&parts, LINT_SALT) {
+                diags.extend(d.into_iter().filter(|d| d.file.path == file.path));
+            }
+        }
+        // An unknown policy name; the prompt's own rules are still checked.
+        Err(d) => {
+            diags.extend(d);
+            check_guard_alone(spec, file, diags);
+        }
+    }
+}
+
+/// Outside a project: the prompt's own rules only.
+fn check_guard_alone(
+    spec: &crate::spec::PromptSpec,
+    file: &SourceFile,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(guard) = &spec.guard else { return };
+    let found =
+        prompt_parts(None, file, guard).and_then(|parts| compile(&parts, LINT_SALT).map(|_| ()));
+    if let Err(d) = found {
+        diags.extend(d);
+    }
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
@@ -128,9 +190,11 @@ fn lint_prompt(
         );
     }
     let Some(project) = project else {
+        check_guard_alone(&prompt.spec, file, &mut diags);
         return diags;
     };
     check_model_alias(project, &prompt.spec, file, &mut diags);
+    check_guard(project, &prompt.spec, file, &mut diags);
     if spec.name.value == stem {
         check_releases(project, &prompt, file, &mut diags);
     }

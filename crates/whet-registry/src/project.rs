@@ -20,6 +20,7 @@ const TOP_KEYS: &[&str] = &[
     "registry",
     "cache",
     "store",
+    "guard",
 ];
 const PROJECT_KEYS: &[&str] = &["name", "prompts_dir"];
 const DEFAULTS_KEYS: &[&str] = &["model"];
@@ -122,6 +123,8 @@ pub struct ProjectConfig {
     pub cache_mode: Option<String>,
     /// Database URL (`sqlite://…` or `postgres://…`); default `.whet/whet.db`.
     pub store_url: Option<String>,
+    /// Named guard policies from `[guard.policies.NAME]`.
+    pub guard_policies: BTreeMap<String, crate::guard::PolicySource>,
 }
 
 impl Default for ProjectConfig {
@@ -135,6 +138,7 @@ impl Default for ProjectConfig {
             protected_labels: vec!["production".to_owned()],
             cache_mode: None,
             store_url: None,
+            guard_policies: BTreeMap::new(),
         }
     }
 }
@@ -463,6 +467,20 @@ pub fn parse_config(file: &SourceFile) -> (ProjectConfig, Vec<Diagnostic>) {
                     format!("unknown cache mode `{}`", m.value),
                 )
                 .help = Some(format!("modes: {}", CACHE_MODES.join(", ")));
+            }
+        }
+    }
+    if let Some(t) = r.table(top, "guard") {
+        r.check_keys(t, &["policies"], "[guard]");
+        if let Some(policies) = r.table(t, "policies") {
+            for (name, _) in policies.iter() {
+                let Some(p) = r.table(policies, name) else {
+                    continue;
+                };
+                let ctx = format!("guard.policies.{name}");
+                r.check_keys(p, &["input", "output"], &format!("[{ctx}]"));
+                let policy = crate::guard::read_policy(&mut r, p, &ctx);
+                config.guard_policies.insert(name.to_owned(), policy);
             }
         }
     }

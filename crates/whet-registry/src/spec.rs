@@ -25,6 +25,7 @@ pub const TOP_KEYS: &[&str] = &[
     "messages",
     "output",
     "tools",
+    "guard",
 ];
 const MODEL_KEYS: &[&str] = &[
     "alias",
@@ -195,6 +196,8 @@ pub struct PromptSpec {
     pub output: Option<SchemaSource>,
     /// Tools, if any.
     pub tools: Vec<ToolSpec>,
+    /// Guard policy: `[guard]`.
+    pub guard: Option<crate::guard::PromptGuard>,
 }
 
 /// Parses a prompt file. Returns the spec when the file is structurally
@@ -262,6 +265,9 @@ fn read_spec(r: &mut TomlReader<'_>, top: &toml_edit::Table) -> Option<PromptSpe
     let messages = read_messages(r, top);
     let output = read_output(r, top);
     let tools = read_tools(r, top);
+    let guard = r
+        .table(top, "guard")
+        .map(|t| crate::guard::read_prompt_guard(r, t));
     Some(PromptSpec {
         name: name?,
         description: description?.value,
@@ -274,6 +280,7 @@ fn read_spec(r: &mut TomlReader<'_>, top: &toml_edit::Table) -> Option<PromptSpe
         messages,
         output,
         tools,
+        guard,
     })
 }
 

@@ -3,9 +3,11 @@
 
 pub mod chat;
 pub mod eval;
+pub mod guard;
 pub mod init;
 pub mod models;
 pub mod prompt;
+pub mod redteam;
 pub mod run;
 pub mod runs;
 

@@ -32,7 +32,8 @@ pub fn run(args: &RunArgs, global: &GlobalArgs, printer: Printer) -> Result<Exit
             vars::parse_cli_var(declared, v).map_err(whet_registry::RegistryError::from)?;
         given.insert(k, val);
     }
-    let bound = vars::bind(declared, given).map_err(whet_registry::RegistryError::from)?;
+    let guard = crate::policies::for_prompt(&project, &resolved.prompt)?;
+    let bound = vars::bind(declared, given.clone()).map_err(whet_registry::RegistryError::from)?;
     let messages = resolved.prompt.render(&bound)?;
 
     let mut models = Models::new(&project, printer);
@@ -65,12 +66,76 @@ pub fn run(args: &RunArgs, global: &GlobalArgs, printer: Printer) -> Result<Exit
         .map_err(|e| CliError::Usage(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
         let cache = ResponseCache::new(Store::open(&url).await?, mode);
+        let mut status = ExitStatus::Success;
         for repeat in 0..args.repeat {
-            sample(args, &resolved, &target, &request, &cache, repeat, printer).await?;
+            match &guard {
+                Some(g) => {
+                    let blocked = guarded_sample(
+                        args, &resolved, &target, &cache, g, &given, repeat, printer,
+                    )
+                    .await?;
+                    if blocked {
+                        status = ExitStatus::Failure;
+                    }
+                }
+                None => sample(args, &resolved, &target, &request, &cache, repeat, printer).await?,
+            }
         }
-        Ok::<_, CliError>(())
-    })?;
-    Ok(ExitStatus::Success)
+        Ok::<_, CliError>(status)
+    })
+}
+
+/// A run through the prompt's `[guard]`: input rules on the variables,
+/// output rules on the answer (never streamed: the output rules need the
+/// whole answer before the user sees any of it). Returns whether a rule
+/// blocked it.
+#[allow(clippy::too_many_arguments)]
+async fn guarded_sample(
+    args: &RunArgs,
+    resolved: &Resolved,
+    target: &ModelTarget,
+    cache: &ResponseCache,
+    guard: &whet_guard::policy::Guard,
+    given: &serde_json::Map<String, serde_json::Value>,
+    repeat: u32,
+    printer: Printer,
+) -> Result<bool, CliError> {
+    let protection = crate::guarded::Protection {
+        guard: Some(guard),
+        canary: None,
+    };
+    let ex = crate::guarded::converse(
+        &resolved.prompt,
+        target,
+        cache,
+        protection,
+        given.clone(),
+        &[],
+        repeat,
+    )
+    .await?;
+    let verdicts: Vec<String> = ex.verdicts.iter().map(|v| v.summary()).collect();
+    if args.json {
+        printer.json_line(&json!({
+            "prompt": resolved.prompt.spec.name.value,
+            "version": resolved.release.as_ref().map(|m| m.version.to_string()),
+            "model_alias": target.alias,
+            "repeat": repeat,
+            "output": ex.output,
+            "blocked": ex.blocked,
+            "guard": ex.verdicts,
+            "calls": ex.calls,
+        }));
+    } else {
+        for v in &verdicts {
+            printer.note(&format!("guard {v}").dimmed().to_string());
+        }
+        match ex.blocked {
+            Some(side) => printer.error(&format!("the {side} guard blocked this request")),
+            None => printer.line(&ex.output),
+        }
+    }
+    Ok(ex.blocked.is_some())
 }
 
 /// The provider request for a rendered prompt: the same request `whet eval`

@@ -69,6 +69,8 @@ pub(crate) struct ResponseView<'a> {
     pub latency_ms: Option<f64>,
     pub cost_usd: Option<f64>,
     pub tools: Option<&'a [ToolSchema]>,
+    /// The request's system prompt, for `no-leak`.
+    pub system_prompt: Option<&'a str>,
 }
 
 /// Grades `assertions` in order and combines them into the case verdict:
@@ -117,6 +119,7 @@ pub(crate) async fn grade_all<'a>(
         }),
         logprobs: logprobs.as_deref(),
         tools: view.tools,
+        system_prompt: view.system_prompt,
     };
     let mut out = Graded::default();
     for a in assertions {

@@ -343,7 +343,9 @@ async fn run_job(shared: &Shared, job: &Job) -> CaseResult {
             arguments: c.arguments.clone(),
         })
         .collect();
+    let system = system_prompt(&request);
     let view = ResponseView {
+        system_prompt: (!system.is_empty()).then_some(system.as_str()),
         response: r,
         // A cached answer's latency is the original call's: budgets on
         // latency are graded on it, as the report shows it.
@@ -373,4 +375,15 @@ async fn run_job(shared: &Shared, job: &Job) -> CaseResult {
     result.error = graded.error;
     result.grading_cost_usd = graded.grading_cost_usd;
     result
+}
+
+/// The text of a request's system messages, joined.
+fn system_prompt(request: &whet_providers::ChatRequest) -> String {
+    request
+        .messages
+        .iter()
+        .filter(|m| m.role == whet_providers::ChatRole::System)
+        .map(|m| m.content.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
