@@ -42,6 +42,10 @@ rm -rf "$example/.whet"
 cd "$example"
 step "$whet" prompt lint
 step "$whet" coverage
+# The guard scanners on the adversarial cases: offline, no model, milliseconds.
+set +e
+step "$whet" guard scan datasets/adversarial.jsonl --jsonl --only injection,pii
+set -e
 set +e
 step "$whet" eval evals/route-intent.yaml --baseline route-intent:production -o report.html -o summary.md
 verdict=$?

@@ -63,6 +63,9 @@ def score_texts(whet: str, texts: list) -> tuple:
             fh.write(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n")
         path = fh.name
     cmd = [whet, "guard", "scan", path, "--jsonl", "--only", "injection"]
+    # WHET_SIMILARITY=1 adds the MiniLM check against whet's known attacks.
+    if os.environ.get("WHET_SIMILARITY") == "1":
+        cmd.append("--similarity")
     try:
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8")

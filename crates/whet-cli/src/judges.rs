@@ -112,6 +112,16 @@ fn judge_model(models: &mut Models<'_>, alias: &str) -> Result<JudgeModel, CliEr
 
 /// The local MiniLM embedder, pulled on first use.
 fn embedder(printer: Printer) -> Result<JudgeModel, CliError> {
+    let provider = whet_embed::EmbeddingProvider::new(Arc::new(local_embedder(printer)?));
+    Ok(JudgeModel::new(
+        EMBEDDING_MODEL,
+        Arc::new(provider),
+        EMBEDDING_MODEL,
+    ))
+}
+
+/// The local MiniLM model, pulled on first use.
+pub fn local_embedder(printer: Printer) -> Result<whet_embed::LocalEmbedder, CliError> {
     let store = ModelStore::from_env()?;
     let dir = match store.path(EMBEDDING_MODEL) {
         Ok(d) => d,
@@ -123,14 +133,8 @@ fn embedder(printer: Printer) -> Result<JudgeModel, CliError> {
             store.path(EMBEDDING_MODEL)?
         }
     };
-    let embedder = whet_embed::LocalEmbedder::load(dir)
-        .map_err(|e| CliError::Usage(format!("cannot load {EMBEDDING_MODEL}: {e}")))?;
-    let provider = whet_embed::EmbeddingProvider::new(Arc::new(embedder));
-    Ok(JudgeModel::new(
-        EMBEDDING_MODEL,
-        Arc::new(provider),
-        EMBEDDING_MODEL,
-    ))
+    whet_embed::LocalEmbedder::load(dir)
+        .map_err(|e| CliError::Usage(format!("cannot load {EMBEDDING_MODEL}: {e}")))
 }
 
 /// whet-judge behind the runner's trait.

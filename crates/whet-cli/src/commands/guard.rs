@@ -12,7 +12,7 @@ use owo_colors::OwoColorize;
 use serde_json::{Value, json};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use whet_guard::injection::InjectionScanner;
+use whet_guard::injection::{self, AttackSimilarity, InjectionScanner};
 use whet_guard::pii::PiiScanner;
 use whet_guard::policy::{Decision, OutputContext, Verdict};
 use whet_guard::redact::{Operator, Vault};
@@ -82,8 +82,10 @@ fn read_stdin() -> Result<Vec<u8>, CliError> {
     Ok(bytes)
 }
 
-/// Parses `{"id": ..., "text": "..."}` lines; blank lines are skipped, a
-/// line without an id gets its line number.
+/// Parses JSON lines: `{"id": ..., "text": "..."}`, or eval dataset rows,
+/// whose string `vars` are scanned (joined by newlines). Blank lines are
+/// skipped; a row without an id is named by its `description`, else its
+/// line number. At most [`MAX_LINE_ERRORS`] bad lines are reported.
 fn parse_jsonl(file: &SourceFile) -> Result<Vec<(Value, String)>, CliError> {
     let mut out = Vec::new();
     let mut diags = Vec::new();
@@ -92,47 +94,29 @@ fn parse_jsonl(file: &SourceFile) -> Result<Vec<(Value, String)>, CliError> {
         let start = offset;
         offset += line.len();
         let line = line.trim_end_matches(['\n', '\r']);
-        if line.trim().is_empty() {
+        if line.trim().is_empty() || diags.len() >= MAX_LINE_ERRORS {
             continue;
         }
         match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(mut o)) => match o.remove("text") {
-                Some(Value::String(text)) => {
-                    let id = o.remove("id").unwrap_or_else(|| json!(n + 1));
+            Ok(Value::Object(mut o)) => match row_text(&mut o) {
+                Some(text) => {
+                    let id = o.remove("id").or_else(|| o.remove("description")).unwrap_or_else(|| json!(n + 1));
                     out.push((id, text));
                 }
-                _ => diags.push(
-                    Diagnostic::error(
-                        "missing-text",
-                        file,
-                        Some(start..start + line.len()),
-                        "this line has no string `text` field",
-                    )
-                    .with_help("write one object per line: {\"id\": 1, \"text\": \"...\"}"),
+                None => diags.push(
+                    Diagnostic::error("missing-text", file, Some(start..start + 1), "this line has no string `text` and no string `vars`")
+                        .with_help("write one object per line: {\"id\": 1, \"text\": \"...\"} (or an eval dataset row with `vars`)"),
                 ),
             },
             Ok(_) => diags.push(
-                Diagnostic::error(
-                    "wrong-type",
-                    file,
-                    Some(start..start + line.len()),
-                    "this line is not a JSON object",
-                )
-                .with_help("write one object per line: {\"id\": 1, \"text\": \"...\"}"),
+                Diagnostic::error("wrong-type", file, Some(start..start + 1), "this line is not a JSON object")
+                    .with_help("write one object per line: {\"id\": 1, \"text\": \"...\"}"),
             ),
             Err(e) => {
-                let col = line
-                    .char_indices()
-                    .nth(e.column().saturating_sub(1))
-                    .map_or(line.len(), |(i, _)| i);
+                let col = line.char_indices().nth(e.column().saturating_sub(1)).map_or(line.len(), |(i, _)| i);
                 diags.push(
-                    Diagnostic::error(
-                        "bad-json",
-                        file,
-                        Some(start + col..start + col + 1),
-                        format!("invalid JSON: {e}"),
-                    )
-                    .with_help("each line must be one complete JSON object"),
+                    Diagnostic::error("bad-json", file, Some(start + col..start + col + 1), format!("invalid JSON: {e}"))
+                        .with_help("each line must be one complete JSON object"),
                 );
             }
         }
@@ -144,8 +128,57 @@ fn parse_jsonl(file: &SourceFile) -> Result<Vec<(Value, String)>, CliError> {
     }
 }
 
-/// The scanners `--only` names (all of them by default).
-fn scanners(only: &[ScannerName]) -> ScannerSet {
+/// Bad JSON lines reported before the rest are skipped.
+const MAX_LINE_ERRORS: usize = 5;
+
+/// A row's `text`, or its string `vars` joined by newlines.
+fn row_text(row: &mut serde_json::Map<String, Value>) -> Option<String> {
+    if let Some(Value::String(text)) = row.remove("text") {
+        return Some(text);
+    }
+    let vars = row.get("vars")?.as_object()?;
+    let strings: Vec<&str> = vars.values().filter_map(Value::as_str).collect();
+    (!strings.is_empty()).then(|| strings.join("\n"))
+}
+
+/// Cosine similarity to the nearest of whet's known attacks, by MiniLM.
+struct KnownAttacks {
+    embedder: whet_embed::LocalEmbedder,
+    vectors: Vec<Vec<f32>>,
+}
+
+impl KnownAttacks {
+    fn load(printer: Printer) -> Result<KnownAttacks, CliError> {
+        let embedder = crate::judges::local_embedder(printer)?;
+        let vectors = embedder
+            .embed(injection::known_attacks())
+            .map_err(|e| CliError::Usage(format!("cannot embed the known attacks: {e}")))?
+            .vectors;
+        Ok(KnownAttacks { embedder, vectors })
+    }
+}
+
+impl AttackSimilarity for KnownAttacks {
+    fn max_similarity(&self, text: &str) -> Option<(f32, usize)> {
+        // An embedding failure (never expected for text) leaves the
+        // pattern score as it is rather than failing the scan.
+        let v = self.embedder.embed_one(text).ok()?;
+        self.vectors
+            .iter()
+            .map(|a| whet_embed::cosine(a, &v))
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, c)| {
+                tracing::debug!(cosine = c, attack = i, "nearest known attack");
+                (c, i)
+            })
+    }
+}
+
+/// The scanners `--only` names (all of them by default), the injection
+/// scanner with the similarity check when asked for.
+fn scanners(args: &GuardScanArgs, printer: Printer) -> Result<ScannerSet, CliError> {
+    let only = &args.only;
     let all = only.is_empty();
     let mut set = ScannerSet::new();
     if all || only.contains(&ScannerName::Pii) {
@@ -155,9 +188,14 @@ fn scanners(only: &[ScannerName]) -> ScannerSet {
         set = set.with(SecretScanner::new());
     }
     if all || only.contains(&ScannerName::Injection) {
-        set = set.with(InjectionScanner::new());
+        set = set.with(if args.similarity {
+            let known = KnownAttacks::load(printer)?;
+            InjectionScanner::with_similarity(Box::new(known), args.similarity_threshold)
+        } else {
+            InjectionScanner::new()
+        });
     }
-    set
+    Ok(set)
 }
 
 /// Checks a `--min-score` value.
@@ -180,7 +218,7 @@ fn scan(
         return scan_with_policy(args, policy, global, printer);
     }
     let min = min_score(args.min_score)?;
-    let set = scanners(&args.only);
+    let set = scanners(args, printer)?;
     let mut flagged = false;
     match read_input(&args.source)? {
         Input::Lines(lines) => {
