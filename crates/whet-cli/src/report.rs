@@ -71,6 +71,23 @@ pub fn runtime() -> Result<Runtime, CliError> {
         .map_err(|e| CliError::Usage(format!("cannot start the async runtime: {e}")))
 }
 
+/// `--cache`, else whet.toml's `[cache] mode`, else read-write.
+pub fn cache_mode_name(project: &Project, explicit: Option<&str>) -> String {
+    explicit
+        .map(str::to_owned)
+        .or_else(|| project.config.cache_mode.clone())
+        .unwrap_or_else(|| "read-write".into())
+}
+
+/// A cache mode by name, with the modes listed when it is unknown.
+pub fn parse_cache_mode(name: &str) -> Result<whet_store::CacheMode, CliError> {
+    whet_store::CacheMode::parse(name).ok_or_else(|| {
+        CliError::Usage(format!(
+            "unknown cache mode `{name}`: use read-write, read-only, write-only or off"
+        ))
+    })
+}
+
 pub fn database_url(project: &Project, explicit: Option<&str>) -> String {
     explicit
         .map(str::to_owned)

@@ -178,7 +178,7 @@ fn fresh(
     let mut variants = build_variants(&loaded, &registry, models, &args.models, &baseline)?;
     name_variants(&mut variants);
     let concurrency = concurrency(models, &variants, args.concurrency);
-    let mode_name = cache_mode_name(args.cache.as_deref(), project);
+    let mode_name = crate::report::cache_mode_name(project, args.cache.as_deref());
     let meta = RunMeta {
         record_version: RECORD_VERSION,
         id: new_run_id(),
@@ -496,13 +496,6 @@ fn concurrency(
         .collect()
 }
 
-fn cache_mode_name(explicit: Option<&str>, project: &Project) -> String {
-    explicit
-        .map(str::to_owned)
-        .or_else(|| project.config.cache_mode.clone())
-        .unwrap_or_else(|| "read-write".into())
-}
-
 fn cache_mode(
     explicit: Option<&str>,
     project: &Project,
@@ -510,13 +503,9 @@ fn cache_mode(
 ) -> Result<CacheMode, CliError> {
     let name = explicit.map_or_else(
         || meta.options.cache.clone(),
-        |_| cache_mode_name(explicit, project),
+        |_| crate::report::cache_mode_name(project, explicit),
     );
-    CacheMode::parse(&name).ok_or_else(|| {
-        CliError::Usage(format!(
-            "unknown cache mode `{name}`: use read-write, read-only, write-only or off"
-        ))
-    })
+    crate::report::parse_cache_mode(&name)
 }
 
 fn eval_err(e: EvalError) -> CliError {

@@ -23,7 +23,7 @@ use whet_guard::redteam::{
     AttackCase, BuildOptions, Category, Outcome, Strategy, Tally, build, grade,
 };
 use whet_registry::{Project, Registry, Resolved, VarType};
-use whet_store::{CacheMode, ResponseCache, Store};
+use whet_store::{ResponseCache, Store};
 
 pub fn run(
     args: &RedteamArgs,
@@ -75,16 +75,10 @@ pub fn run(
         GuardMode::Both => vec![None, guard.as_ref()],
     };
 
-    let mode_name = args
-        .cache
-        .clone()
-        .or_else(|| project.config.cache_mode.clone())
-        .unwrap_or_else(|| "read-write".into());
-    let mode = CacheMode::parse(&mode_name).ok_or_else(|| {
-        CliError::Usage(format!(
-            "unknown cache mode `{mode_name}`: use read-write, read-only, write-only or off"
-        ))
-    })?;
+    let mode = crate::report::parse_cache_mode(&crate::report::cache_mode_name(
+        &project,
+        args.cache.as_deref(),
+    ))?;
     let url = crate::report::database_url(&project, args.database_url.as_deref());
     let rt = crate::report::runtime()?;
     let runs = rt.block_on(async {

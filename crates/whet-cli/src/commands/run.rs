@@ -12,7 +12,7 @@ use std::io::Write;
 use whet_core::PromptRef;
 use whet_providers::{ChatMessage, ChatRequest, StreamEvent};
 use whet_registry::{Registry, Resolved, vars};
-use whet_store::{CacheMode, CacheStatus, ResponseCache, Store};
+use whet_store::{CacheStatus, ResponseCache, Store};
 
 pub fn run(args: &RunArgs, global: &GlobalArgs, printer: Printer) -> Result<ExitStatus, CliError> {
     let project = super::project(global)?;
@@ -44,26 +44,12 @@ pub fn run(args: &RunArgs, global: &GlobalArgs, printer: Printer) -> Result<Exit
     let target = models.target(&alias)?;
     let request = chat_request(&resolved, &target, &messages);
 
-    let mode_name = args
-        .cache
-        .clone()
-        .or_else(|| project.config.cache_mode.clone())
-        .unwrap_or_else(|| "read-write".into());
-    let mode = CacheMode::parse(&mode_name).ok_or_else(|| {
-        CliError::Usage(format!(
-            "unknown cache mode `{mode_name}`: use read-write, read-only, write-only or off"
-        ))
-    })?;
-    let url = args
-        .database_url
-        .clone()
-        .or_else(|| project.config.store_url.clone())
-        .unwrap_or_else(|| Store::sqlite_url(&project.state_dir().join("whet.db")));
-
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Usage(format!("cannot start the async runtime: {e}")))?;
+    let mode = crate::report::parse_cache_mode(&crate::report::cache_mode_name(
+        &project,
+        args.cache.as_deref(),
+    ))?;
+    let url = crate::report::database_url(&project, args.database_url.as_deref());
+    let runtime = crate::report::runtime()?;
     runtime.block_on(async {
         let cache = ResponseCache::new(Store::open(&url).await?, mode);
         let mut status = ExitStatus::Success;

@@ -248,10 +248,20 @@ fn stage_timings() {
         }
         std::hint::black_box(&buf);
     });
+    let mut signals = Vec::new();
+    let collect_ns = best_ns(&messages, 30, |m| {
+        signals.clear();
+        super::collect(engine, m, 0, &mut signals);
+    });
+    let with_findings = messages
+        .iter()
+        .filter(|m| !InjectionScanner::new().assess(m).findings.is_empty())
+        .count();
     let scanner = InjectionScanner::new();
     let all_ns = best_ns(&messages, 30, |m| {
         let _ = scanner.assess(m);
     });
+    println!("collect {collect_ns:.0} ns; {with_findings} messages with findings");
     println!(
         "ns/message: baselines to_ascii_lowercase {lower_ns:.0}, minimal fold loop {min_ns:.0}; \
          fold {fold_ns:.0}, fold+lexicon {hits_ns:.0}, raw regex {raw_ns:.0}, assess {all_ns:.0}"
@@ -326,14 +336,24 @@ fn document_stage_timings() {
     let mut counts = [0usize; 6];
     for c in &chunks {
         let h = fold(c, Mode::Plain, &mut view, None);
-        for (i, f) in [h.leet, h.spaced, h.split_word, h.encoded, h.markup, h.non_ascii]
-            .into_iter()
-            .enumerate()
+        for (i, f) in [
+            h.leet,
+            h.spaced,
+            h.split_word,
+            h.encoded,
+            h.markup,
+            h.non_ascii,
+        ]
+        .into_iter()
+        .enumerate()
         {
             counts[i] += usize::from(f);
         }
     }
-    println!("{} chunks; hints leet/spaced/split/encoded/markup/non_ascii {counts:?}", chunks.len());
+    println!(
+        "{} chunks; hints leet/spaced/split/encoded/markup/non_ascii {counts:?}",
+        chunks.len()
+    );
     let t = |name: &str, f: &mut dyn FnMut(&str)| {
         let ns = best_ns(&chunks, 5, |c| f(c));
         println!("{name}: {:.0} MB/s", 4096.0 / ns * 1e3);
@@ -360,9 +380,93 @@ fn document_stage_timings() {
         engine.lexicon.hits(&view, &mut hits);
         engine.lexicon.fire(&view, &hits, &mut fired);
     });
+    t("line-only raw", &mut |c| {
+        let _ = engine.lines.find_iter(c).count();
+    });
+    t("map two positions", &mut |c| {
+        let _ = super::normalize::map_positions(c, Mode::Plain, &[10, 3000]);
+    });
+    t("squeezed", &mut |c| {
+        fold(c, Mode::Plain, &mut view, None);
+        hits.clear();
+        fired.clear();
+        super::squeezed(engine, c, &view, &mut fired);
+    });
     let mut out = Vec::new();
     t("collect_chunk", &mut |c| {
         out.clear();
         super::collect_chunk(engine, c, 0, &mut out);
     });
+}
+
+/// The string literals of `tests.rs` (the unit tests' attack and benign
+/// strings), with the escapes they use undone.
+fn unit_test_strings() -> Vec<String> {
+    let src = include_str!("tests.rs");
+    let mut out = Vec::new();
+    let mut chars = src.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            continue;
+        }
+        let mut s = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => break,
+                '\\' => match chars.next() {
+                    Some('n') => s.push('\n'),
+                    Some('t') => s.push('\t'),
+                    Some('u') => {
+                        let hex: String =
+                            chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
+                        if let Some(ch) =
+                            u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+                        {
+                            s.push(ch);
+                        }
+                    }
+                    Some(o) => s.push(o),
+                    None => {}
+                },
+                _ => s.push(c),
+            }
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// Writes score and findings of every equivalence-check text to
+/// `WHET_INJECTION_DUMP`, so two builds of the scanner can be diffed.
+#[test]
+#[ignore = "writes WHET_INJECTION_DUMP for comparing two versions of the scanner"]
+fn dump_assessments() {
+    let path = std::env::var_os("WHET_INJECTION_DUMP").expect("set WHET_INJECTION_DUMP");
+    let mut texts = banking77();
+    texts.push(texts.join("\n"));
+    texts.extend(super::known_attacks().iter().map(|s| (*s).to_owned()));
+    texts.extend(unit_test_strings());
+    if let Some(eval) = std::env::var_os("WHET_INJECTION_EVAL") {
+        let data = std::fs::read_to_string(eval).expect("read WHET_INJECTION_EVAL");
+        texts.extend(
+            data.lines()
+                .filter_map(|l| serde_json::from_str::<Row>(l).ok())
+                .map(|r| r.text),
+        );
+    }
+    let scanner = InjectionScanner::new();
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for t in &texts {
+        let a = scanner.assess(t);
+        writeln!(file, "{:?} {} findings", a.score, a.findings.len()).unwrap();
+        for f in &a.findings {
+            writeln!(
+                file,
+                "  {} {}..{} {} {}",
+                f.entity, f.start, f.end, f.score, f.reason
+            )
+            .unwrap();
+        }
+    }
+    println!("{} texts", texts.len());
 }

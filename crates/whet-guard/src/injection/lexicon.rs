@@ -163,9 +163,6 @@ impl Lexicon {
     /// Every lexicon phrase in `view` (at word boundaries, which the
     /// patterns spell out), sorted by start, spans without the spaces.
     pub(crate) fn hits(&self, view: &str, out: &mut Vec<Hit>) {
-        if !self.ac.is_match(view) {
-            return;
-        }
         for m in self.ac.find_overlapping_iter(view) {
             let pat = m.pattern().as_usize();
             let meta = &self.metas[pat];

@@ -45,6 +45,8 @@ pub(crate) struct Hints {
     /// The text has a character outside ASCII.
     pub(crate) non_ascii: bool,
     /// A byte that the raw-text patterns need (`<`, `[`, `#`, `:`, ...).
+    /// A line break alone is not one: the few patterns that can match with
+    /// nothing more run separately (see `patterns::LINE_ONLY`).
     pub(crate) markup: bool,
 }
 
@@ -52,14 +54,71 @@ pub(crate) struct Hints {
 /// that produced it.
 pub(crate) type ByteMap = Vec<(usize, usize)>;
 
-/// Folds `text` into `out` (cleared first) and returns what it noticed.
-/// With `map`, also records where each output byte came from.
-pub(crate) fn fold(
+/// The entries of [`fold`]'s byte map at the view byte `positions` (in any
+/// order), `None` past the view's end. A match needs only its two ends
+/// mapped back, so pure-ASCII plain text walks the bytes once counting
+/// view positions instead of building the whole map.
+pub(crate) fn map_positions(
     text: &str,
     mode: Mode,
-    out: &mut String,
-    map: Option<&mut ByteMap>,
-) -> Hints {
+    positions: &[usize],
+) -> Vec<Option<(usize, usize)>> {
+    if positions.is_empty() {
+        return Vec::new();
+    }
+    if mode == Mode::Plain && text.is_ascii() {
+        return map_ascii_at(text, positions);
+    }
+    let mut view = String::new();
+    let mut map = ByteMap::new();
+    fold(text, mode, &mut view, Some(&mut map));
+    positions.iter().map(|&p| map.get(p).copied()).collect()
+}
+
+/// [`map_positions`] for pure-ASCII text in plain mode: the entries
+/// [`map_ascii`] would build, computed only where asked. A letter or digit
+/// at view position `j` maps to itself, and so does every unanswered
+/// position before it (the space in front of its word); the leading space
+/// maps to `0..0` and what follows the last word to `len..len`.
+fn map_ascii_at(text: &str, positions: &[usize]) -> Vec<Option<(usize, usize)>> {
+    let mut order: Vec<(usize, usize)> = positions.iter().copied().zip(0..).collect();
+    order.sort_unstable();
+    let mut out = vec![None; positions.len()];
+    let mut next = 0;
+    // Answers every pending position up to `upto` with `span`.
+    let mut answer = |next: &mut usize, upto: usize, span: (usize, usize)| {
+        while let Some(&(p, k)) = order.get(*next) {
+            if p > upto {
+                break;
+            }
+            if let Some(slot) = out.get_mut(k) {
+                *slot = Some(span);
+            }
+            *next += 1;
+        }
+        order.get(*next).map_or(usize::MAX, |&(p, _)| p)
+    };
+    let mut want = answer(&mut next, 0, (0, 0));
+    let mut j = 1usize;
+    let mut prev = false;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let alnum = LOWER[usize::from(b)] != b' ';
+        // `j >= want` first: it is almost always false, `alnum` is not.
+        if j >= want && alnum {
+            want = answer(&mut next, j, (i, i + 1));
+        }
+        j += usize::from(alnum | prev);
+        prev = alnum;
+    }
+    let view_len = (j + usize::from(prev)).max(1);
+    let len = text.len();
+    answer(&mut next, view_len - 1, (len, len));
+    out
+}
+
+/// Folds `text` into `out` (cleared first) and returns what it noticed.
+/// With `map`, also records where each output byte came from.
+pub(crate) fn fold(text: &str, mode: Mode, out: &mut String, map: Option<&mut ByteMap>) -> Hints {
     out.clear();
     out.reserve(text.len() + 2);
     if mode == Mode::Plain && text.is_ascii() {
@@ -104,12 +163,7 @@ fn map_ascii(text: &str, view_len: usize, map: &mut ByteMap) {
 
 /// [`fold`] for text outside ASCII or in leetspeak mode: character by
 /// character, with NFKD, homoglyph and leetspeak folding.
-fn fold_general(
-    text: &str,
-    mode: Mode,
-    out: &mut String,
-    mut map: Option<&mut ByteMap>,
-) -> Hints {
+fn fold_general(text: &str, mode: Mode, out: &mut String, mut map: Option<&mut ByteMap>) -> Hints {
     out.clear();
     out.reserve(text.len() + 2);
     if let Some(m) = map.as_deref_mut() {
@@ -238,9 +292,15 @@ fn fold_ascii(text: &str, out: &mut String) -> Hints {
         spaced: singles >= 4,
         split_word: seen & SPLIT != 0 && split_ascii(bytes),
         encoded: long_word || pairs >= 8 || seen & BACKSLASH != 0,
-        markup: seen & MARKUP != 0 || memchr::memmem::find(bytes, b"--").is_some(),
+        markup: seen & MARKUP != 0 || has_double_dash(bytes),
         ..Hints::default()
     }
+}
+
+/// Whether `bytes` has `--` (a `memmem` search would build its searcher on
+/// every call, which costs more than the search in a short message).
+fn has_double_dash(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'-', bytes).any(|i| bytes.get(i + 1) == Some(&b'-'))
 }
 
 /// Updates the runs of one-letter words and two-hex-digit words when the
@@ -338,7 +398,7 @@ const fn class_of(b: u8) -> u8 {
     // Bytes some raw-text pattern needs (see `patterns::RAW`).
     if matches!(
         b,
-        b'<' | b'[' | b'#' | b'`' | b'=' | b'*' | b'~' | b':' | b'\n' | b'|' | b'>'
+        b'<' | b'[' | b'#' | b'`' | b'=' | b'*' | b'~' | b':' | b'|' | b'>'
     ) {
         c |= MARKUP;
     }
@@ -604,6 +664,46 @@ mod tests {
             fold_general(&text, Mode::Plain, &mut slow, Some(&mut slow_map));
             proptest::prop_assert_eq!(fast, slow);
             proptest::prop_assert_eq!(fast_map, slow_map);
+        }
+    }
+
+    /// [`map_positions`] agrees with the full map at every position (and
+    /// one past the end) of the view of `text`.
+    fn positions_match_the_full_map(text: &str) -> Result<(), String> {
+        for mode in [Mode::Plain, Mode::Leet] {
+            let mut view = String::new();
+            let mut map = ByteMap::new();
+            fold(text, mode, &mut view, Some(&mut map));
+            let mut wanted: Vec<usize> = (0..=view.len() + 1).rev().collect();
+            wanted.push(0);
+            let got = map_positions(text, mode, &wanted);
+            let expected: Vec<_> = wanted.iter().map(|&p| map.get(p).copied()).collect();
+            if got != expected {
+                return Err(format!("{text:?} {mode:?}: {got:?} != {expected:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn mapped_positions_match_the_full_map() {
+        for text in [
+            "",
+            "!",
+            "abc",
+            "abc!",
+            "!abc",
+            "  a b  c -- d1 2e ",
+            "Ａb, ё!",
+        ] {
+            assert_eq!(positions_match_the_full_map(text), Ok(()));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mapped_positions_match_the_full_map_on_any_text(text in "[ -~\\n]{0,60}|\\PC{0,20}") {
+            proptest::prop_assert_eq!(positions_match_the_full_map(&text), Ok(()));
         }
     }
 

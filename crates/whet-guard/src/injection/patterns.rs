@@ -114,6 +114,12 @@ pub(crate) const MODE: u64 = 1 << 39;
 pub(crate) const INCLUDE: u64 = 1 << 27;
 /// "in your response", "the url", "query string", ...
 pub(crate) const OUTPUT_SLOT: u64 = 1 << 28;
+/// "start", "begin", "open" (an answer, for response priming).
+pub(crate) const PRIME: u64 = 1 << 40;
+/// "your answer", "every response", "each reply" (what gets primed).
+pub(crate) const RESPONSE: u64 = 1 << 41;
+/// "with", "by saying" (the forced opening words follow).
+pub(crate) const WITH: u64 = 1 << 42;
 
 /// A sequence rule: words of `steps[0]`, then within `gap` words words of
 /// `steps[1]`, and so on.
@@ -318,6 +324,12 @@ pub(crate) static RULES: &[Rule] = &[
         weight: 2.0,
         reason: "asks to decode an encoded text",
         steps: &[(DECODE, 0), (ENCODING, 4)],
+    },
+    Rule {
+        entity: JAILBREAK,
+        weight: 3.5,
+        reason: "forces the opening words of the answer",
+        steps: &[(PRIME, 0), (RESPONSE, 1), (WITH, 1)],
     },
 ];
 
@@ -553,6 +565,17 @@ pub(crate) static WORDS: &[Words] = &[
         "include", "append", "add", "insert", "embed", "attach", "inject", "place", "put",
         "end your response with", "start your response with", "begin your response with",
     ]),
+    words!("en", PRIME, [
+        "start", "begin", "open", "preface", "prefix", "commence", "always start", "always begin",
+        "always open",
+    ]),
+    words!("en", RESPONSE, [
+        "your answer", "your response", "your reply", "your output", "your message",
+        "every answer", "every response", "every reply", "every output", "every message",
+        "each answer", "each response", "each reply", "each output", "all answers",
+        "all responses", "all replies", "your answers", "your responses", "your replies",
+    ]),
+    words!("en", WITH, ["with", "by saying", "by writing", "using the words"]),
     words!("en", OUTPUT_SLOT, [
         "in your response", "to your response", "in your answer", "to your answer",
         "in your reply", "in your output", "at the end of your response", "query string",
@@ -916,7 +939,37 @@ pub(crate) static PHRASES: &[Phrases] = &[
         "never apologise", "no warnings", "without warnings", "without any warnings",
         "no disclaimers", "without disclaimers", "never warn", "without warning",
         "not add any warnings", "no moralizing", "without moralizing", "never mention",
-        "as an ai language model", "as a language model",
+        "as an ai language model", "as a language model", "never say you can t",
+        "never say you cannot", "never say that you can t", "never say that you cannot",
+        "don t say you can t", "do not say you can t", "do not say you cannot",
+        "never say i can t", "never say i cannot", "never decline", "don t decline",
+        "do not decline", "never say it s not possible", "never say no to",
+    ]),
+    // Customers say "don't apologise, just fix it": weak alone.
+    phrases!("en", JAILBREAK, 2.0, "suppresses apologies", [
+        "never say sorry", "don t say sorry", "do not say sorry", "never say i m sorry",
+        "don t apologise", "don t apologize", "do not apologise", "do not apologize",
+        "no apologies", "without apologizing", "without apologising",
+    ]),
+    phrases!("en", OVERRIDE, 1.5, "forbids anything else in the answer", [
+        "output nothing else", "say nothing else", "print nothing else", "write nothing else",
+        "and nothing else", "do not say anything else", "don t say anything else",
+        "do not output anything else", "don t output anything else", "do not add anything else",
+        "don t add anything else", "do not write anything else",
+    ]),
+    phrases!("en", JAILBREAK, 3.5, "forces the opening words of the answer", [
+        "your first words must", "your first word must", "your first words should",
+        "your first word should", "your first words will", "your first sentence must",
+        "your first line must", "your response must begin", "your response must start",
+        "your answer must begin", "your answer must start", "your reply must begin",
+        "your reply must start", "your response should begin", "your response should start",
+        "your answer should begin", "your answer should start", "your reply should begin",
+        "your reply should start", "responses must begin with", "responses must start with",
+        "answers must begin with", "answers must start with",
+    ]),
+    phrases!("en", JAILBREAK, 2.0, "an affirmative answer prefix", [
+        "sure here is", "sure here s", "sure here are", "absolutely here is",
+        "certainly here is", "of course here is", "sure i can help with that",
     ]),
     phrases!("en", JAILBREAK, 3.0, "declares forbidden content allowed", [
         "nsfw is allowed", "nsfw generations are allowed", "nsfw content is allowed",
@@ -1080,7 +1133,7 @@ pub(crate) static PHRASES: &[Phrases] = &[
         "only the following text", "absolutely nothing else", "except for the following",
         "focus exclusively on", "focus only on the following", "in angled brackets",
         "you may not deviate", "do not deviate", "must not deviate", "repeat the following",
-        "repeat after me",
+        "repeat after me", "respond only with", "reply only with", "answer only with",
     ]),
     phrases!("en", OVERRIDE, 3.0, "hidden text meant for machines", [
         "invisible to humans", "visible to llm", "visible to ai", "white text metadata",
@@ -1213,6 +1266,32 @@ pub(crate) static SQUEEZED: &[(&str, &str, f32, &str)] = &[
         3.0,
         "injection vocabulary (letters spaced out)",
     ),
+];
+
+/// The reasons of the [`RAW`] patterns that can match a pure-ASCII text
+/// with none of the bytes behind `Hints::markup` (`<`, `[`, `#`, `:`,
+/// `--`, ...): a quote before `You are`, a `^...$` header line of words,
+/// `document.cookie`. Only they run on a text whose one such byte is a line
+/// break; every other pattern needs a markup byte to match at all, so the
+/// matches are the ones the whole set finds there.
+pub(crate) static LINE_ONLY: &[&str] = &[
+    "quotes the start of a system prompt ('You are')",
+    "header announcing new instructions",
+    "active markup or script",
+];
+
+/// Every [`LINE_ONLY`] pattern needs one of these in a pure-ASCII text
+/// without markup bytes (`You are` after a quote; the header's last word;
+/// the two script calls that need no markup byte), so a text without any
+/// skips them.
+pub(crate) static LINE_ONLY_WORDS: &[&str] = &[
+    "you are",
+    "instruction",
+    "task",
+    "directive",
+    "orders",
+    "document.cookie",
+    "console.log(",
 ];
 
 /// Patterns read on the raw text: (pattern, entity, weight, reason).

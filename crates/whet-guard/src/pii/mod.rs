@@ -187,6 +187,24 @@ impl Sink<'_> {
     }
 }
 
+/// The bit mask of `names` among `all` (bit `i` for `all[i]`), or the
+/// first name that is not in `all`. Shared by the PII and secret scanners.
+pub(crate) fn entity_mask<S: AsRef<str>>(
+    names: &[S],
+    all: &'static [&'static str],
+) -> Result<u32, UnknownEntity> {
+    let mut mask = 0;
+    for name in names {
+        let name = name.as_ref();
+        let i = all
+            .iter()
+            .position(|e| *e == name)
+            .ok_or_else(|| UnknownEntity::new(name, all))?;
+        mask |= 1 << i;
+    }
+    Ok(mask)
+}
+
 /// Finds personal data; see the [module docs](self) for how it scores.
 #[derive(Debug, Clone)]
 pub struct PiiScanner {
@@ -211,15 +229,7 @@ impl PiiScanner {
 
     /// Only the named entities (names as in [`ENTITIES`]).
     pub fn with_entities<S: AsRef<str>>(names: &[S]) -> Result<PiiScanner, UnknownEntity> {
-        let mut wanted = 0;
-        for name in names {
-            let name = name.as_ref();
-            let i = ENTITIES
-                .iter()
-                .position(|e| *e == name)
-                .ok_or_else(|| UnknownEntity::new(name, ENTITIES))?;
-            wanted |= 1 << i;
-        }
+        let wanted = crate::pii::entity_mask(names, ENTITIES)?;
         Ok(PiiScanner {
             wanted,
             min_score: DEFAULT_MIN_SCORE,

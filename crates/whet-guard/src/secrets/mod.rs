@@ -232,15 +232,7 @@ impl SecretScanner {
 
     /// Only the named entities (names as in [`ENTITIES`]).
     pub fn with_entities<S: AsRef<str>>(names: &[S]) -> Result<SecretScanner, UnknownEntity> {
-        let mut wanted = 0;
-        for name in names {
-            let name = name.as_ref();
-            let i = ENTITIES
-                .iter()
-                .position(|e| *e == name)
-                .ok_or_else(|| UnknownEntity::new(name, ENTITIES))?;
-            wanted |= 1 << i;
-        }
+        let wanted = crate::pii::entity_mask(names, ENTITIES)?;
         Ok(SecretScanner {
             wanted,
             min_score: DEFAULT_MIN_SCORE,
