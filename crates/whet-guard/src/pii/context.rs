@@ -11,7 +11,9 @@
 /// How many words before a match are read.
 pub(crate) const WORDS_BEFORE: usize = 5;
 /// How many words after a match are read.
-pub(crate) const WORDS_AFTER: usize = 2;
+pub(crate) const WORDS_AFTER: usize = 4;
+/// How many words after a match are read for anti-context words.
+pub(crate) const ANTI_WORDS_AFTER: usize = 2;
 /// What a context word adds to a score (capped at 1.0).
 pub(crate) const BOOST: f32 = 0.35;
 /// What an anti-context word takes off a score.
@@ -91,14 +93,19 @@ pub(crate) fn around(
 ) -> Hit {
     let before = words_before(text, span.start);
     let after = words_after(text, span.end);
-    let find = |list: &[&'static str]| {
+    // Anti-context reads fewer words after the match: "... 10.0.0.1. There
+    // is a transaction ..." is about the next sentence, not the address.
+    let mut near_after = Words::default();
+    near_after.n = after.n.min(ANTI_WORDS_AFTER);
+    near_after.spans[..near_after.n].copy_from_slice(&after.spans[..near_after.n]);
+    let find = |list: &[&'static str], after: &Words| {
         list.iter()
             .copied()
-            .find(|w| contains_phrase(text, &before, w) || contains_phrase(text, &after, w))
+            .find(|w| contains_phrase(text, &before, w) || contains_phrase(text, after, w))
     };
     Hit {
-        pos: find(pos),
-        neg: find(neg),
+        pos: find(pos, &after),
+        neg: find(neg, &near_after),
     }
 }
 

@@ -55,7 +55,7 @@ use crate::{Category, Finding, Scanner};
 /// Findings scoring below this are not reported by default: low enough to
 /// keep a bare but well-formed number (a ten-digit phone without any
 /// context scores 0.4), high enough to drop a bare nine-digit number that
-/// would only be an SSN with the word "ssn" next to it (0.15).
+/// would only be an SSN with the word "ssn" next to it (0.2).
 pub const DEFAULT_MIN_SCORE: f32 = 0.3;
 
 /// How far around a digit the regex detectors look: longer than any

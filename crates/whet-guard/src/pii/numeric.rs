@@ -444,7 +444,9 @@ fn ssn(text: &str, ch: &Chunk<'_>, sink: &mut Sink<'_>) -> Option<usize> {
         return (sep == DASH).then_some(end);
     }
     let span = ch.start..end;
-    let base = if sep == DASH { 0.6 } else { 0.45 };
+    // A 3-2-4 grouping with spaces is as distinctive as with dashes in
+    // practice (no common phone format groups that way); dots less so.
+    let base = if sep == DOT { 0.45 } else { 0.6 };
     let hit = context::around(text, span.clone(), SSN_CONTEXT, NUMERIC_ANTI);
     sink.push(Entity::UsSsn, span, hit.apply(base), || {
         format!(
@@ -591,7 +593,7 @@ fn nine_digits(text: &str, ch: &Chunk<'_>, sink: &mut Sink<'_>) -> Option<usize>
     if us_ssn_valid(s) {
         let hit = context::around(text, span.clone(), SSN_CONTEXT, NUMERIC_ANTI);
         found |= hit.pos.is_some();
-        sink.push(Entity::UsSsn, span.clone(), hit.apply(0.15), || {
+        sink.push(Entity::UsSsn, span.clone(), hit.apply(0.2), || {
             format!(
                 "nine bare digits with valid SSN area/group/serial{}",
                 hit.describe()
