@@ -95,9 +95,10 @@ pub(crate) fn around(
     let after = words_after(text, span.end);
     // Anti-context reads fewer words after the match: "... 10.0.0.1. There
     // is a transaction ..." is about the next sentence, not the address.
-    let mut near_after = Words::default();
-    near_after.n = after.n.min(ANTI_WORDS_AFTER);
-    near_after.spans[..near_after.n].copy_from_slice(&after.spans[..near_after.n]);
+    let near_after = Words {
+        spans: after.spans,
+        n: after.n.min(ANTI_WORDS_AFTER),
+    };
     let find = |list: &[&'static str], after: &Words| {
         list.iter()
             .copied()
