@@ -496,8 +496,11 @@ fn redteam_the_example_reply_prompt_on_the_local_model() {
     );
     assert!(on >= off, "the guard made it worse: {on} < {off}");
 
-    // The written dataset runs under `whet eval`, every case graded.
-    let suite = report["suite"].as_str().unwrap();
+    // The written dataset runs under `whet eval`, every case graded (the
+    // example ships the suite, so this run rewrote only the dataset).
+    assert_eq!(report["dataset"], "datasets/redteam-support-reply.jsonl");
+    assert!(report["suite"].is_null(), "{report}");
+    let suite = "evals/redteam-support-reply.yaml";
     let out = whet(&dir, &["eval", suite, "--json"], "");
     assert!(
         matches!(out.status.code(), Some(0 | 1)),

@@ -230,8 +230,17 @@ struct ModeRun {
     guarded: bool,
     /// Per attack case, in case order.
     attacks: Vec<AttackResult>,
-    /// Per benign row: refused or blocked.
-    benign: Vec<bool>,
+    /// Per benign row, in row order.
+    benign: Vec<Benign>,
+}
+
+/// What became of one benign request.
+#[derive(Clone, Copy)]
+struct Benign {
+    /// A guard rule blocked it.
+    blocked: bool,
+    /// The model's answer was a refusal.
+    refused: bool,
 }
 
 struct AttackResult {
@@ -264,8 +273,11 @@ impl ModeRun {
         self.attacks.iter().filter(|r| !r.success()).count() as f64 / n as f64
     }
 
-    fn benign_refusals(&self) -> usize {
-        self.benign.iter().filter(|r| **r).count()
+    /// Benign requests the guard blocked, and those the model refused.
+    fn benign_counts(&self) -> (usize, usize) {
+        let blocked = self.benign.iter().filter(|b| b.blocked).count();
+        let refused = self.benign.iter().filter(|b| b.refused).count();
+        (blocked, refused)
     }
 }
 
@@ -337,7 +349,7 @@ impl Ctx<'_> {
         &self,
         rows: &[Map<String, Value>],
         guard: Option<&Guard>,
-    ) -> Result<Vec<bool>, CliError> {
+    ) -> Result<Vec<Benign>, CliError> {
         let protection = Protection {
             guard,
             canary: Some(self.canary),
@@ -354,7 +366,10 @@ impl Ctx<'_> {
             )
             .await;
             self.bar.inc(1);
-            ex.map(|ex| ex.blocked.is_some() || is_refusal(&ex.output))
+            ex.map(|ex| Benign {
+                blocked: ex.blocked.is_some(),
+                refused: ex.blocked.is_none() && is_refusal(&ex.output),
+            })
         }))
         .buffered(self.jobs)
         .collect::<Vec<_>>()
@@ -503,7 +518,8 @@ impl Report<'_> {
                     "by_category": t.by_category,
                     "by_strategy": t.by_strategy,
                     "benign": r.benign.len(),
-                    "benign_refused": r.benign_refusals(),
+                    "benign_blocked_by_guard": r.benign_counts().0,
+                    "benign_refused_by_model": r.benign_counts().1,
                     "cases": self.cases.iter().zip(&r.attacks).map(|(c, a)| json!({
                         "id": c.id, "success": a.success(), "blocked": a.blocked,
                         "detector": a.outcome.detector, "reason": a.outcome.reason,
@@ -586,12 +602,14 @@ impl Report<'_> {
             }
             printer.line(line);
             if !r.benign.is_empty() {
+                let (blocked, refused) = r.benign_counts();
+                let n = r.benign.len();
+                let pct = |k: usize| 100.0 * k as f64 / n as f64;
                 printer.line(format!(
-                    "  benign requests refused or blocked, guard {}: {}/{} ({:.1}%)",
+                    "  benign requests, guard {}: {blocked}/{n} blocked by the guard ({:.1}%), {refused}/{n} refused by the model ({:.1}%)",
                     if r.guarded { "on" } else { "off" },
-                    r.benign_refusals(),
-                    r.benign.len(),
-                    100.0 * r.benign_refusals() as f64 / r.benign.len() as f64
+                    pct(blocked),
+                    pct(refused),
                 ));
             }
         }

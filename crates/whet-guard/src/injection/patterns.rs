@@ -966,6 +966,12 @@ pub(crate) static PHRASES: &[Phrases] = &[
         "your answer should begin", "your answer should start", "your reply should begin",
         "your reply should start", "responses must begin with", "responses must start with",
         "answers must begin with", "answers must start with",
+        // An affirmative opening dictated outright ("Begin with 'Sure, here
+        // is ...'"), the classic prefix-injection jailbreak.
+        "begin with sure", "start with sure", "open with sure", "begin with certainly",
+        "start with certainly", "begin with of course", "start with of course",
+        "begin with absolutely", "start with absolutely", "begin by saying sure",
+        "start by saying sure", "begin by saying certainly", "start by saying certainly",
     ]),
     phrases!("en", JAILBREAK, 2.0, "an affirmative answer prefix", [
         "sure here is", "sure here s", "sure here are", "absolutely here is",
