@@ -539,7 +539,7 @@ pub struct GuardRedactArgs {
     /// How to replace what is found.
     #[arg(long, value_enum, default_value_t = RedactOperator::Placeholder)]
     pub operator: RedactOperator,
-    /// Only these PII entities (e.g. EMAIL_ADDRESS,PHONE_NUMBER; default: all PII and secrets).
+    /// Only these PII entities (e.g. EMAIL_ADDRESS,PHONE_NUMBER; default: all); secrets are always redacted.
     #[arg(long, value_delimiter = ',', value_name = "ENTITY")]
     pub entities: Vec<String>,
     /// Redact findings scoring at least this much, 0 to 1 (default: 0.5).

@@ -48,6 +48,11 @@ pub fn run(
             "no attack fits these --categories and --strategies".into(),
         ));
     }
+    if args.policy.is_some() && args.guard == GuardMode::Off {
+        return Err(CliError::Usage(
+            "--policy applies to the guarded run: use --guard on or both".into(),
+        ));
+    }
     let guard = match args.guard {
         GuardMode::Off => None,
         GuardMode::On | GuardMode::Both => {
