@@ -57,7 +57,10 @@ impl Printer {
 
     /// Prints raw text to stdout as is (rendered output, diffs).
     pub fn raw(&self, text: &str) {
-        let _ = write!(anstream::stdout(), "{text}");
+        // Flushed, so that a note printed next on stderr comes after it.
+        let mut out = anstream::stdout();
+        let _ = write!(out, "{text}");
+        let _ = out.flush();
     }
 
     /// Prints a warning to stderr.
