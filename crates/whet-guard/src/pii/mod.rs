@@ -144,24 +144,19 @@ impl Entity {
     fn name(self) -> &'static str {
         ENTITIES[self as usize]
     }
-
-    fn bit(self) -> u32 {
-        1 << (self as u32)
-    }
 }
 
 /// Where detectors put what they find: drops entities that were not asked
 /// for and scores below the minimum before any reason is formatted.
 pub(crate) struct Sink<'a> {
     out: &'a mut Vec<Finding>,
-    wanted: u32,
-    min_score: f32,
+    selection: Selection,
 }
 
 impl Sink<'_> {
     /// Whether `e` is wanted at all; detectors skip work for unwanted ones.
     pub(crate) fn wants(&self, e: Entity) -> bool {
-        self.wanted & e.bit() != 0
+        self.selection.wants(e as usize)
     }
 
     /// Whether any of `es` is wanted.
@@ -180,36 +175,73 @@ impl Sink<'_> {
     ) where
         R: Into<Cow<'static, str>>,
     {
-        if self.wants(e) && score >= self.min_score && span.start < span.end {
+        if self.selection.keeps(e as usize, score) && span.start < span.end {
             self.out
                 .push(Finding::new(Category::Pii, e.name(), span, score, reason()));
         }
     }
 }
 
-/// The bit mask of `names` among `all` (bit `i` for `all[i]`), or the
-/// first name that is not in `all`. Shared by the PII and secret scanners.
-pub(crate) fn entity_mask<S: AsRef<str>>(
-    names: &[S],
-    all: &'static [&'static str],
-) -> Result<u32, UnknownEntity> {
-    let mut mask = 0;
-    for name in names {
-        let name = name.as_ref();
-        let i = all
-            .iter()
-            .position(|e| *e == name)
-            .ok_or_else(|| UnknownEntity::new(name, all))?;
-        mask |= 1 << i;
+/// Which entities of a scanner's list (bit `i` for the list's `i`th name)
+/// it reports, and from which score. Shared by the PII and secret scanners.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Selection {
+    wanted: u32,
+    min_score: f32,
+}
+
+impl Selection {
+    /// The first `n` entities, from [`DEFAULT_MIN_SCORE`].
+    pub(crate) fn all(n: usize) -> Selection {
+        Selection {
+            wanted: (1 << n) - 1,
+            min_score: DEFAULT_MIN_SCORE,
+        }
     }
-    Ok(mask)
+
+    /// The named entities of `all`, or the first name that is not in it.
+    pub(crate) fn named<S: AsRef<str>>(
+        names: &[S],
+        all: &'static [&'static str],
+    ) -> Result<Selection, UnknownEntity> {
+        let mut wanted = 0;
+        for name in names {
+            let name = name.as_ref();
+            let i = all
+                .iter()
+                .position(|e| *e == name)
+                .ok_or_else(|| UnknownEntity::new(name, all))?;
+            wanted |= 1 << i;
+        }
+        Ok(Selection {
+            wanted,
+            min_score: DEFAULT_MIN_SCORE,
+        })
+    }
+
+    /// The same entities from `score` (clamped to `0..=1`).
+    pub(crate) fn min_score(self, score: f32) -> Selection {
+        Selection {
+            min_score: score.clamp(0.0, 1.0),
+            ..self
+        }
+    }
+
+    /// Whether entity `i` is reported at all.
+    pub(crate) fn wants(self, i: usize) -> bool {
+        self.wanted & (1 << i) != 0
+    }
+
+    /// Whether a finding of entity `i` scoring `score` is reported.
+    pub(crate) fn keeps(self, i: usize, score: f32) -> bool {
+        self.wants(i) && score >= self.min_score
+    }
 }
 
 /// Finds personal data; see the [module docs](self) for how it scores.
 #[derive(Debug, Clone)]
 pub struct PiiScanner {
-    wanted: u32,
-    min_score: f32,
+    selection: Selection,
 }
 
 impl Default for PiiScanner {
@@ -222,25 +254,23 @@ impl PiiScanner {
     /// Every entity in [`ENTITIES`], reported from [`DEFAULT_MIN_SCORE`].
     pub fn new() -> PiiScanner {
         PiiScanner {
-            wanted: (1 << ENTITIES.len()) - 1,
-            min_score: DEFAULT_MIN_SCORE,
+            selection: Selection::all(ENTITIES.len()),
         }
     }
 
     /// Only the named entities (names as in [`ENTITIES`]).
     pub fn with_entities<S: AsRef<str>>(names: &[S]) -> Result<PiiScanner, UnknownEntity> {
-        let wanted = crate::pii::entity_mask(names, ENTITIES)?;
         Ok(PiiScanner {
-            wanted,
-            min_score: DEFAULT_MIN_SCORE,
+            selection: Selection::named(names, ENTITIES)?,
         })
     }
 
     /// Reports only findings scoring at least `score` (clamped to `0..=1`).
     #[must_use]
-    pub fn min_score(mut self, score: f32) -> PiiScanner {
-        self.min_score = score.clamp(0.0, 1.0);
-        self
+    pub fn min_score(self, score: f32) -> PiiScanner {
+        PiiScanner {
+            selection: self.selection.min_score(score),
+        }
     }
 
     /// The names of the entities this scanner reports.
@@ -248,7 +278,7 @@ impl PiiScanner {
         ENTITIES
             .iter()
             .enumerate()
-            .filter(|(i, _)| self.wanted & (1 << i) != 0)
+            .filter(|(i, _)| self.selection.wants(*i))
             .map(|(_, e)| *e)
             .collect()
     }
@@ -263,8 +293,7 @@ impl Scanner for PiiScanner {
         let first = out.len();
         let mut sink = Sink {
             out,
-            wanted: self.wanted,
-            min_score: self.min_score,
+            selection: self.selection,
         };
         let digits = text::count_digits(text.as_bytes());
         if digits > 0 {

@@ -41,7 +41,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 pub use generic::shannon_entropy;
 
-use crate::pii::{DEFAULT_MIN_SCORE, UnknownEntity};
+use crate::pii::{Selection, UnknownEntity};
 use crate::{Category, Finding, Scanner};
 
 /// Every entity the scanner knows, by the name its findings carry.
@@ -181,8 +181,7 @@ static AUTOMATON: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
 /// scores before any reason is formatted.
 pub(crate) struct Sink<'a> {
     out: &'a mut Vec<Finding>,
-    wanted: u32,
-    min_score: f32,
+    selection: Selection,
 }
 
 impl Sink<'_> {
@@ -195,7 +194,7 @@ impl Sink<'_> {
     ) where
         R: Into<Cow<'static, str>>,
     {
-        if self.wanted & (1 << e as u32) != 0 && score >= self.min_score && span.start < span.end {
+        if self.selection.keeps(e as usize, score) && span.start < span.end {
             self.out.push(Finding::new(
                 Category::Secret,
                 e.name(),
@@ -210,8 +209,7 @@ impl Sink<'_> {
 /// Finds credentials; see the [module docs](self).
 #[derive(Debug, Clone)]
 pub struct SecretScanner {
-    wanted: u32,
-    min_score: f32,
+    selection: Selection,
 }
 
 impl Default for SecretScanner {
@@ -225,25 +223,23 @@ impl SecretScanner {
     /// as the PII scanner ([`crate::pii::DEFAULT_MIN_SCORE`]).
     pub fn new() -> SecretScanner {
         SecretScanner {
-            wanted: (1 << ENTITIES.len()) - 1,
-            min_score: DEFAULT_MIN_SCORE,
+            selection: Selection::all(ENTITIES.len()),
         }
     }
 
     /// Only the named entities (names as in [`ENTITIES`]).
     pub fn with_entities<S: AsRef<str>>(names: &[S]) -> Result<SecretScanner, UnknownEntity> {
-        let wanted = crate::pii::entity_mask(names, ENTITIES)?;
         Ok(SecretScanner {
-            wanted,
-            min_score: DEFAULT_MIN_SCORE,
+            selection: Selection::named(names, ENTITIES)?,
         })
     }
 
     /// Reports only findings scoring at least `score` (clamped to `0..=1`).
     #[must_use]
-    pub fn min_score(mut self, score: f32) -> SecretScanner {
-        self.min_score = score.clamp(0.0, 1.0);
-        self
+    pub fn min_score(self, score: f32) -> SecretScanner {
+        SecretScanner {
+            selection: self.selection.min_score(score),
+        }
     }
 }
 
@@ -259,8 +255,7 @@ impl Scanner for SecretScanner {
         let first = out.len();
         let mut sink = Sink {
             out,
-            wanted: self.wanted,
-            min_score: self.min_score,
+            selection: self.selection,
         };
         // Anchors inside a block already reported (a PEM body, a JWT) are
         // not checked again.
